@@ -1,0 +1,146 @@
+//! The command line, as clap derive definitions. Turning it into work is `commands`' job.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::finding::Severity;
+use crate::model::Kind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iam-lint",
+    version,
+    about = "Fast, offline linter for AWS IAM policies",
+    long_about = "Fast, offline linter for AWS IAM policies.\n\n\
+                  Finds over-broad grants, privilege-escalation paths and policy grammar errors, and reports \
+                  them with file, line and column as terminal diagnostics, SARIF 2.1.0 or JSON.",
+    after_help = "Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage, input or rule-pack errors.",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint policy files and directories
+    Check(CheckArgs),
+    /// List every rule: id, name, severity, pack and summary
+    Rules(RulesArgs),
+    /// Show a rule's full description, how to fix what it reports, and its docs link
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to lint; directories are walked, honouring .gitignore
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Load an extra rule pack (repeatable)
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
+
+    /// Run only these rules: ids or prefixes, comma-separated (e.g. LP,G001)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules: ids or prefixes, comma-separated
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Treat every policy as this kind instead of guessing it from its shape
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+
+    /// Also walk files that .gitignore, .ignore and hidden-file rules would skip
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Also load this rule pack (repeatable)
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
+
+    /// Print the rules as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule id, such as LP003
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+
+    /// Also load this rule pack (repeatable)
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Diagnostics with the source snippet (plain text when not a terminal)
+    Human,
+    /// One line per finding: path:line:column: id severity message
+    Concise,
+    /// iam-lint's documented JSON schema
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    /// Exit 0 whatever is found (errors of the tool still exit 2)
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Identity,
+    Resource,
+    Trust,
+    Boundary,
+}
+
+impl From<KindArg> for Kind {
+    fn from(kind: KindArg) -> Kind {
+        match kind {
+            KindArg::Identity => Kind::Identity,
+            KindArg::Resource => Kind::Resource,
+            KindArg::Trust => Kind::Trust,
+            KindArg::Boundary => Kind::Boundary,
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! What each subcommand does with its validated arguments.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::Parser;
+use rayon::prelude::*;
+
+use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs};
+use crate::discover::{discover, display_path, io_reason};
+use crate::error::ToolError;
+use crate::lint::{FileReport, lint_file};
+use crate::report::{self, Format, HumanStyle, Report};
+use crate::rules::{RuleSet, Selection, builtin_packs};
+use crate::{Exit, Io};
+
+pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // `--help` and `--version` are not errors and go to standard output.
+            let rendered = if io.color { err.render().ansi().to_string() } else { err.render().to_string() };
+            let out = if err.use_stderr() { &mut *io.stderr } else { &mut *io.stdout };
+            best_effort(out.write_all(rendered.as_bytes()));
+            return if err.use_stderr() { Exit::Error } else { Exit::Clean };
+        }
+    };
+    let style = if io.graphical { HumanStyle::Graphical { color: io.color } } else { HumanStyle::Narrated };
+    let result = match cli.command {
+        Command::Check(args) => check(args, style, io),
+        Command::Rules(args) => list_rules(&args, io),
+        Command::Explain(args) => explain(&args, io),
+    };
+    match result {
+        Ok(exit) => exit,
+        Err(errors) => {
+            best_effort(report::write_errors_human(&errors, style, io.stderr));
+            Exit::Error
+        }
+    }
+}
+
+/// Output that cannot be written (a closed pipe) has nowhere else to be reported.
+fn best_effort(result: io::Result<()>) {
+    let _ = result;
+}
+
+/// Built-in packs plus the files named with `--rules`.
+fn load_rules(extra: &[PathBuf]) -> Result<RuleSet, Vec<ToolError>> {
+    let mut texts = Vec::new();
+    for path in extra {
+        let name = display_path(path);
+        match std::fs::read_to_string(path) {
+            Ok(text) => texts.push((name, text)),
+            Err(err) => {
+                return Err(vec![ToolError::in_file(name, format!("cannot read rule pack: {}", io_reason(&err)))]);
+            }
+        }
+    }
+    let builtin = builtin_packs();
+    let packs = builtin.iter().copied().chain(texts.iter().map(|(name, text)| (name.as_str(), text.as_str())));
+    RuleSet::load(packs)
+}
+
+fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
+    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
+    let rules = load_rules(&args.rule_packs)?.select(&selection).map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    let inputs = discover(&args.paths, !args.no_ignore, &mut errors);
+    let kind = args.kind.map(Into::into);
+    let reports: Vec<Option<FileReport>> = inputs.par_iter().map(|input| lint_file(input, &rules, kind)).collect();
+    let linted: Vec<FileReport> = reports.into_iter().flatten().collect();
+    let policies = linted.iter().map(|f| f.policies).sum();
+    let files_checked = linted.iter().filter(|f| f.errors.is_empty()).count();
+    let files: Vec<FileReport> =
+        linted.into_iter().filter(|f| !f.findings.is_empty() || !f.errors.is_empty()).collect();
+    let report = Report { rules: &rules, files: &files, errors: &errors, files_checked, policies };
+
+    let format = match args.format {
+        OutputFormat::Human => Format::Human(style),
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+    };
+    let written = match &args.output {
+        Some(path) => write_to_file(path, format, &report),
+        None => report::write(format, &report, io.stdout),
+    };
+    let machine_readable = matches!(format, Format::Json | Format::Sarif);
+    if machine_readable || args.output.is_some() {
+        // The report may be going to a file or a parser: say on stderr what went wrong.
+        best_effort(report::write_errors_plain(&report, io.stderr));
+    }
+    if let Err(err) = written
+        && err.kind() != io::ErrorKind::BrokenPipe
+    {
+        let target = args.output.as_deref().map(display_path).unwrap_or_else(|| "standard output".into());
+        return Err(vec![ToolError::general(format!("cannot write the report to {target}: {}", io_reason(&err)))]);
+    }
+    if report.tool_errors().next().is_some() {
+        return Ok(Exit::Error);
+    }
+    let failing = args.fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+fn write_to_file(path: &std::path::Path, format: Format, report: &Report<'_>) -> io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = BufWriter::new(File::create(path)?);
+    report::write(format, report, &mut file)?;
+    file.flush()
+}
+
+fn list_rules(args: &RulesArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
+    let rules = load_rules(&args.rule_packs)?;
+    let written = if args.json {
+        report::write_rules_json(&rules, io.stdout)
+    } else {
+        report::write_rules_table(&rules, io.stdout)
+    };
+    best_effort(written);
+    Ok(Exit::Clean)
+}
+
+fn explain(args: &ExplainArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
+    let rules = load_rules(&args.rule_packs)?;
+    let Some(rule) = rules.get(&args.rule) else {
+        return Err(vec![
+            ToolError::general(format!("no rule has the id `{}`", args.rule))
+                .with_help("`iam-lint rules` lists every rule"),
+        ]);
+    };
+    best_effort(report::write_explanation(rule, io.stdout));
+    Ok(Exit::Clean)
+}

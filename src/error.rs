@@ -1,0 +1,36 @@
+//! Failures of the tool (unreadable file, malformed JSON, bad pack, bad usage), kept apart from
+//! findings. Plain data: each output format renders them its own way.
+
+use std::sync::Arc;
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolError {
+    /// The file the error is about, as shown to users; `None` for usage errors.
+    pub file: Option<String>,
+    /// The file's text, when the error points into it.
+    pub text: Option<Arc<str>>,
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl ToolError {
+    pub fn general(message: impl Into<String>) -> Self {
+        Self { file: None, text: None, span: None, message: message.into(), help: None }
+    }
+
+    pub fn in_file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { file: Some(file.into()), ..Self::general(message) }
+    }
+
+    pub fn at(file: impl Into<String>, text: Arc<str>, span: Span, message: impl Into<String>) -> Self {
+        Self { file: Some(file.into()), text: Some(text), span: Some(span), message: message.into(), help: None }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}

@@ -1,0 +1,319 @@
+//! Building the typed model from a policy document's tree. Building never fails: what IAM
+//! would reject is recorded (`Malformed`, duplicate keys) for the grammar rules to report.
+
+use crate::glob::{self, Case};
+use crate::model::{Clause, Condition, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text};
+use crate::parse::{Member, Node, Value};
+use crate::source::Span;
+
+const DOCUMENT_KEYS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_KEYS: [&str; 9] =
+    ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+
+/// Appends one reference token to a JSON pointer (RFC 6901 escaping).
+pub fn pointer_child(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Builder {
+    malformed: Vec<Malformed>,
+}
+
+impl Builder {
+    fn malformed(&mut self, pointer: &str, span: Span, problem: String) {
+        self.malformed.push(Malformed { loc: Loc { pointer: pointer.to_owned(), span }, problem });
+    }
+
+    fn text(&mut self, node: &Node, pointer: String, what: &str) -> Option<Text> {
+        match node.scalar_text() {
+            Some(text) => Some(Text { text: text.to_owned(), loc: Loc { pointer, span: node.span } }),
+            None => {
+                self.malformed(&pointer, node.span, format!("{what} must be a string, not {}", node.type_name()));
+                None
+            }
+        }
+    }
+
+    /// A string or an array of strings.
+    fn texts(&mut self, node: &Node, pointer: &str, what: &str) -> Vec<Text> {
+        match &node.value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| self.text(item, pointer_child(pointer, &i.to_string()), what))
+                .collect(),
+            _ => self.text(node, pointer.to_owned(), what).into_iter().collect(),
+        }
+    }
+
+    fn clause(&mut self, member: &Member, pointer: &str, what: &str) -> Clause {
+        let pointer = pointer_child(pointer, &member.key);
+        let items = self.texts(&member.value, &pointer, what);
+        Clause { key: Loc { pointer, span: member.key_span }, items }
+    }
+
+    fn principal(&mut self, member: &Member, pointer: &str) -> Principal {
+        let pointer = pointer_child(pointer, &member.key);
+        let key = Loc { pointer: pointer.clone(), span: member.key_span };
+        let mut principal = Principal { key, everyone: false, entries: Vec::new() };
+        match &member.value.value {
+            Value::String(s) if s == "*" => principal.everyone = true,
+            Value::Object(entries) => {
+                for entry in entries {
+                    let entry_pointer = pointer_child(&pointer, &entry.key);
+                    let name = Text {
+                        text: entry.key.clone(),
+                        loc: Loc { pointer: entry_pointer.clone(), span: entry.key_span },
+                    };
+                    let values = self.texts(&entry.value, &entry_pointer, "a principal");
+                    principal.entries.push((name, values));
+                }
+            }
+            _ => self.malformed(
+                &pointer,
+                member.value.span,
+                format!("{} must be \"*\" or an object such as {{\"AWS\": ...}}", member.key),
+            ),
+        }
+        principal
+    }
+
+    fn condition(&mut self, member: &Member, pointer: &str) -> Condition {
+        let pointer = pointer_child(pointer, &member.key);
+        let key = Loc { pointer: pointer.clone(), span: member.key_span };
+        let mut keys = Vec::new();
+        if !member.value.is_object() {
+            self.malformed(
+                &pointer,
+                member.value.span,
+                format!("Condition must be an object, not {}", member.value.type_name()),
+            );
+        }
+        for op in member.value.members() {
+            let op_pointer = pointer_child(&pointer, &op.key);
+            if !op.value.is_object() {
+                self.malformed(
+                    &op_pointer,
+                    op.value.span,
+                    format!("condition operator `{}` must map keys to values, not be {}", op.key, op.value.type_name()),
+                );
+            }
+            for entry in op.value.members() {
+                let entry_pointer = pointer_child(&op_pointer, &entry.key);
+                self.check_condition_values(&entry.value, &entry_pointer);
+                keys.push(Text { text: entry.key.clone(), loc: Loc { pointer: entry_pointer, span: entry.key_span } });
+            }
+        }
+        Condition { key, keys }
+    }
+
+    /// Condition values are strings, numbers or booleans (IAM compares their text), or an
+    /// array of those.
+    fn check_condition_values(&mut self, node: &Node, pointer: &str) {
+        let items: Vec<(String, &Node)> = match &node.value {
+            Value::Array(items) => {
+                items.iter().enumerate().map(|(i, n)| (pointer_child(pointer, &i.to_string()), n)).collect()
+            }
+            _ => vec![(pointer.to_owned(), node)],
+        };
+        for (item_pointer, item) in items {
+            if matches!(item.value, Value::Null | Value::Array(_) | Value::Object(_)) {
+                self.malformed(
+                    &item_pointer,
+                    item.span,
+                    format!("a condition value must be a string, not {}", item.type_name()),
+                );
+            }
+        }
+    }
+
+    fn statement(&mut self, node: &Node, pointer: String, index: usize) -> Option<Statement> {
+        if !node.is_object() {
+            self.malformed(&pointer, node.span, format!("a statement must be an object, not {}", node.type_name()));
+            return None;
+        }
+        let mut statement = Statement {
+            loc: Loc { pointer: pointer.clone(), span: node.span },
+            index,
+            sid: None,
+            effect: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            principal: None,
+            not_principal: None,
+            condition: None,
+        };
+        for member in node.members() {
+            let child = pointer_child(&pointer, &member.key);
+            match member.key.as_str() {
+                "Sid" => statement.sid = self.text(&member.value, child, "Sid"),
+                "Effect" => statement.effect = self.text(&member.value, child, "Effect"),
+                "Action" => statement.action = Some(self.clause(member, &pointer, "an action")),
+                "NotAction" => statement.not_action = Some(self.clause(member, &pointer, "an action")),
+                "Resource" => statement.resource = Some(self.clause(member, &pointer, "a resource")),
+                "NotResource" => statement.not_resource = Some(self.clause(member, &pointer, "a resource")),
+                "Principal" => statement.principal = Some(self.principal(member, &pointer)),
+                "NotPrincipal" => statement.not_principal = Some(self.principal(member, &pointer)),
+                "Condition" => statement.condition = Some(self.condition(member, &pointer)),
+                other => self.unknown_key(other, &child, member.key_span, &STATEMENT_KEYS),
+            }
+        }
+        Some(statement)
+    }
+
+    fn unknown_key(&mut self, key: &str, pointer: &str, span: Span, known: &[&str]) {
+        let hint = known
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(key) || k.eq_ignore_ascii_case(key.trim_end_matches('s')))
+            .map(|k| format!(" (did you mean `{k}`?)"))
+            .unwrap_or_default();
+        self.malformed(pointer, span, format!("`{key}` is not an IAM policy element{hint}"));
+    }
+}
+
+/// Builds the model of the policy document `node`, found at `pointer` in its source. `kind`
+/// overrides what the document's shape suggests.
+pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>) -> PolicyDoc {
+    let mut builder = Builder { malformed: Vec::new() };
+    let mut version = None;
+    let mut statements = Vec::new();
+    for member in node.members() {
+        let child = pointer_child(pointer, &member.key);
+        match member.key.as_str() {
+            "Version" => {
+                version = Some(match member.value.scalar_text() {
+                    Some(text) => Text { text: text.to_owned(), loc: Loc { pointer: child, span: member.value.span } },
+                    None => Text {
+                        text: member.value.type_name().to_owned(),
+                        loc: Loc { pointer: child, span: member.value.span },
+                    },
+                })
+            }
+            "Id" => drop(builder.text(&member.value, child, "Id")),
+            "Statement" => {
+                statements.clear();
+                match &member.value.value {
+                    Value::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            statements.extend(builder.statement(item, pointer_child(&child, &i.to_string()), i));
+                        }
+                    }
+                    _ => statements.extend(builder.statement(&member.value, child, 0)),
+                }
+            }
+            other => builder.unknown_key(other, &child, member.key_span, &DOCUMENT_KEYS),
+        }
+    }
+    let mut duplicate_keys = Vec::new();
+    collect_duplicate_keys(node, pointer, &mut duplicate_keys);
+    let kind = kind.unwrap_or_else(|| sniff_kind(&statements));
+    PolicyDoc {
+        kind,
+        loc: Loc { pointer: pointer.to_owned(), span: node.span },
+        version,
+        statements,
+        duplicate_keys,
+        malformed: builder.malformed,
+    }
+}
+
+/// DESIGN §4: a trust policy names principals and only `sts:` actions, among them an
+/// `sts:AssumeRole*`; a resource policy names principals otherwise; else identity.
+fn sniff_kind(statements: &[Statement]) -> Kind {
+    let with_principal: Vec<&Statement> =
+        statements.iter().filter(|s| s.principal.is_some() || s.not_principal.is_some()).collect();
+    if with_principal.is_empty() {
+        return Kind::Identity;
+    }
+    let actions = || with_principal.iter().filter_map(|s| s.action.as_ref()).flat_map(|c| &c.items);
+    let only_sts = actions().all(|a| glob::covers("sts:*", &a.text, Case::Insensitive));
+    let assumes = actions().any(|a| glob::intersects(&a.text, "sts:AssumeRole*", Case::Insensitive));
+    if only_sts && assumes { Kind::Trust } else { Kind::Resource }
+}
+
+fn collect_duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Text>) {
+    match &node.value {
+        Value::Object(members) => {
+            for (i, member) in members.iter().enumerate() {
+                let child = pointer_child(pointer, &member.key);
+                if members[..i].iter().any(|earlier| earlier.key == member.key) {
+                    out.push(Text {
+                        text: member.key.clone(),
+                        loc: Loc { pointer: child.clone(), span: member.key_span },
+                    });
+                }
+                collect_duplicate_keys(&member.value, &child, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_duplicate_keys(item, &pointer_child(pointer, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Syntax, parse};
+
+    fn doc(json: &str) -> PolicyDoc {
+        build_policy(&parse(json, Syntax::Json).unwrap(), "", None)
+    }
+
+    #[test]
+    fn statement_object_or_array_and_pointers() {
+        let one = doc(r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#);
+        assert_eq!(one.statements.len(), 1);
+        assert_eq!(one.statements[0].action.as_ref().unwrap().items[0].loc.pointer, "/Statement/Action");
+        let many = doc(r#"{"Statement": [{"Effect": "Allow", "Action": ["a:b", "c:d"], "Resource": "*"}]}"#);
+        assert_eq!(many.statements[0].action.as_ref().unwrap().items[1].loc.pointer, "/Statement/0/Action/1");
+    }
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        assert_eq!(pointer_child("/a", "b/c~d"), "/a/b~1c~0d");
+    }
+
+    #[test]
+    fn kinds_are_sniffed() {
+        let trust = doc(
+            r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#,
+        );
+        assert_eq!(trust.kind, Kind::Trust);
+        let resource = doc(r#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]}"#);
+        assert_eq!(resource.kind, Kind::Resource);
+        assert_eq!(doc(r#"{"Statement": []}"#).kind, Kind::Identity);
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_keys_are_recorded_not_fatal() {
+        let d = doc(r#"{"Statement": [{"Effect": "Allow", "Action": [1], "Resources": "*"}, "x"], "Versio": 1}"#);
+        let problems: Vec<_> = d.malformed.iter().map(|m| m.problem.as_str()).collect();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("did you mean `Resource`")));
+        assert_eq!(d.statements.len(), 1);
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_later_one() {
+        let d = doc(r#"{"Statement": [{"Effect": "Allow", "Effect": "Deny"}]}"#);
+        assert_eq!(d.duplicate_keys.len(), 1);
+        assert_eq!(d.duplicate_keys[0].loc.pointer, "/Statement/0/Effect");
+        assert_eq!(d.duplicate_keys[0].loc.span.start, 37);
+    }
+}

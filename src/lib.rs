@@ -1,0 +1,55 @@
+//! iam-lint: a fast, offline linter for AWS IAM.
+//!
+//! The pipeline (DESIGN §2): `discover` expands paths into files; `parse` reads JSON or YAML
+//! into one span-carrying tree; `extract` finds the policy documents in it and builds the typed
+//! `model`; `rules` evaluates TOML rule packs over the model into plain-data `finding`s; `report`
+//! renders them as terminal diagnostics, concise lines, JSON or SARIF. Tool failures are
+//! `error::ToolError`s and never mix with findings. `main` is a thin shell around [`run`].
+
+mod cli;
+mod commands;
+mod discover;
+mod error;
+mod extract;
+mod finding;
+mod glob;
+mod lint;
+mod model;
+mod parse;
+mod report;
+mod rules;
+mod source;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+/// Where output goes and what the terminal can show; `main` fills it from the real process,
+/// tests from buffers.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Standard output is a terminal and colour is allowed (`NO_COLOR`, `CLICOLOR_FORCE`).
+    pub color: bool,
+    /// Draw diagnostics graphically; otherwise narrate them as plain text.
+    pub graphical: bool,
+}
+
+/// The process exit status (DESIGN §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing at or above `--fail-on`.
+    Clean = 0,
+    /// Findings at or above `--fail-on`.
+    Findings = 1,
+    /// Usage, configuration, rule-pack or input errors.
+    Error = 2,
+}
+
+/// Runs iam-lint with command-line `args` (the first is the program name).
+pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    commands::run(args, io)
+}

@@ -1,0 +1,115 @@
+//! Linting one file: read, parse, extract policies, evaluate rules. Files are independent, so
+//! callers run this in parallel and keep the input order.
+
+use std::sync::Arc;
+
+use crate::discover::{Input, display_path, io_reason};
+use crate::error::ToolError;
+use crate::extract::{Extracted, extract};
+use crate::finding::Finding;
+use crate::model::Kind;
+use crate::parse::{Syntax, parse};
+use crate::rules::{RuleSet, evaluate};
+use crate::source::Source;
+
+/// Larger files are refused: no policy or template comes near it (CloudFormation's own limit
+/// is 1 MB), and it bounds memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Words one of which any policy or template contains. A walked file without them that fails
+/// to parse is someone else's data (a Helm chart, a JSON5 config), not an error to report.
+const IAM_WORDS: [&str; 3] = ["Statement", "Resources", "AWSTemplateFormatVersion"];
+
+/// What linting one file found.
+#[derive(Debug)]
+pub struct FileReport {
+    pub source: Source,
+    /// Sorted by position, then rule id.
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ToolError>,
+    pub policies: usize,
+}
+
+/// Lints one file; `None` when a walked file turns out not to be ours.
+pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<FileReport> {
+    let name = display_path(&input.path);
+    let bytes = match read_bounded(&input.path) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(_)) if !input.explicit && !starts_like_ours(&input.path) => return None,
+        Err(ReadError::TooLarge(message) | ReadError::Io(message)) => {
+            return Some(error_only(&name, ToolError::in_file(&name, message)));
+        }
+    };
+    let text: Arc<str> = match String::from_utf8(bytes) {
+        Ok(text) => Arc::from(text),
+        Err(err) => {
+            let looks_like_ours = mentions_iam(err.as_bytes());
+            let at = err.utf8_error().valid_up_to();
+            let error = ToolError::in_file(&name, format!("not valid UTF-8 (at byte {at}); save the file as UTF-8"));
+            return (input.explicit || looks_like_ours).then(|| error_only(&name, error));
+        }
+    };
+    let source = Source { name, text };
+    let root = match parse(&source.text, Syntax::detect(&source.name, &source.text)) {
+        Ok(root) => root,
+        Err(err) => {
+            if !input.explicit && !mentions_iam(source.text.as_bytes()) {
+                return None;
+            }
+            let error = ToolError::at(&source.name, source.text.clone(), err.span, err.message);
+            return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
+        }
+    };
+    let policies = match extract(&root, kind) {
+        Extracted::Policies(policies) => policies,
+        Extracted::Unrecognised if input.explicit => {
+            let error =
+                ToolError::in_file(&source.name, "not an IAM policy, CloudFormation template or cloud assembly")
+                    .with_help("a policy document is an object with a `Statement`; see `iam-lint check --help`");
+            return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
+        }
+        Extracted::Unrecognised => return None,
+    };
+    let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
+    findings.sort_by(|a, b| {
+        (a.loc.span.start, a.loc.span.end, &rules.rules[a.rule].id, &a.message).cmp(&(
+            b.loc.span.start,
+            b.loc.span.end,
+            &rules.rules[b.rule].id,
+            &b.message,
+        ))
+    });
+    Some(FileReport { source, findings, errors: Vec::new(), policies: policies.len() })
+}
+
+enum ReadError {
+    TooLarge(String),
+    Io(String),
+}
+
+fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(format!("cannot read: {}", io_reason(&e)));
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        let limit = MAX_FILE_BYTES / (1024 * 1024);
+        return Err(ReadError::TooLarge(format!("the file is {} bytes, over the {limit} MiB limit", meta.len())));
+    }
+    std::fs::read(path).map_err(io)
+}
+
+fn mentions_iam(bytes: &[u8]) -> bool {
+    IAM_WORDS.iter().any(|word| bytes.windows(word.len()).any(|window| window == word.as_bytes()))
+}
+
+/// For a file too large to read whole: does its beginning mention IAM?
+fn starts_like_ours(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|file| file.take(64 * 1024).read_to_end(&mut head));
+    read.is_ok() && mentions_iam(&head)
+}
+
+fn error_only(name: &str, error: ToolError) -> FileReport {
+    let source = Source { name: name.to_owned(), text: Arc::from("") };
+    FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 }
+}

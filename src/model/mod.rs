@@ -1,0 +1,157 @@
+//! The typed policy model rules see. Every element keeps its location (a JSON pointer and the
+//! byte span it names), so findings can point at the narrowest offending element.
+
+mod sets;
+
+pub use sets::{ActionSet, ResourceSet};
+
+use crate::source::Span;
+
+/// Where an element is: a JSON pointer into its source and the span that pointer names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loc {
+    pub pointer: String,
+    pub span: Span,
+}
+
+/// A string element as written, with its location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Identity,
+    Resource,
+    Trust,
+    Boundary,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Identity, Kind::Resource, Kind::Trust, Kind::Boundary];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Identity => "identity",
+            Kind::Resource => "resource",
+            Kind::Trust => "trust",
+            Kind::Boundary => "boundary",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// A policy document as found in a source.
+#[derive(Debug, Clone)]
+pub struct PolicyDoc {
+    pub kind: Kind,
+    /// The document object itself.
+    pub loc: Loc,
+    pub version: Option<Text>,
+    pub statements: Vec<Statement>,
+    /// Keys repeated within one JSON object of this document (the later occurrence).
+    pub duplicate_keys: Vec<Text>,
+    /// Elements of the wrong type or unknown to IAM, with what is wrong.
+    pub malformed: Vec<Malformed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub loc: Loc,
+    pub problem: String,
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource`: a string or an array of strings.
+#[derive(Debug, Clone)]
+pub struct Clause {
+    /// The member's key (`"Action"`), where a finding about the whole clause points.
+    pub key: Loc,
+    pub items: Vec<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub key: Loc,
+    /// `"*"` written as the whole principal.
+    pub everyone: bool,
+    /// `AWS`, `Service`, `Federated`, `CanonicalUser` to their values.
+    pub entries: Vec<(Text, Vec<Text>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub key: Loc,
+    /// Every condition key tested, under any operator.
+    pub keys: Vec<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub loc: Loc,
+    pub index: usize,
+    pub sid: Option<Text>,
+    /// As written; [`Statement::effect`] gives the valid values.
+    pub effect: Option<Text>,
+    pub action: Option<Clause>,
+    pub not_action: Option<Clause>,
+    pub resource: Option<Clause>,
+    pub not_resource: Option<Clause>,
+    pub principal: Option<Principal>,
+    pub not_principal: Option<Principal>,
+    pub condition: Option<Condition>,
+}
+
+impl Statement {
+    /// `Allow` or `Deny`, spelled exactly: IAM rejects any other spelling.
+    pub fn effect(&self) -> Option<Effect> {
+        match self.effect.as_ref()?.text.as_str() {
+            "Allow" => Some(Effect::Allow),
+            "Deny" => Some(Effect::Deny),
+            _ => None,
+        }
+    }
+
+    /// The actions the statement applies to, from `Action` or else `NotAction`.
+    pub fn actions(&self) -> Option<ActionSet<'_>> {
+        match (&self.action, &self.not_action) {
+            (Some(clause), _) => Some(ActionSet::new(clause, false)),
+            (None, Some(clause)) => Some(ActionSet::new(clause, true)),
+            (None, None) => None,
+        }
+    }
+
+    /// The resources the statement applies to, from `Resource` or else `NotResource`.
+    pub fn resources(&self) -> Option<ResourceSet<'_>> {
+        match (&self.resource, &self.not_resource) {
+            (Some(clause), _) => Some(ResourceSet::new(clause, false)),
+            (None, Some(clause)) => Some(ResourceSet::new(clause, true)),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether any condition operator tests this key (IAM compares key names case-insensitively).
+    pub fn has_condition_key(&self, key: &str) -> bool {
+        self.condition
+            .as_ref()
+            .is_some_and(|condition| condition.keys.iter().any(|tested| tested.text.eq_ignore_ascii_case(key)))
+    }
+
+    /// `Sid`, or the statement's position when it has none, for messages.
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(sid) if !sid.text.is_empty() => sid.text.clone(),
+            _ => format!("#{}", self.index),
+        }
+    }
+}

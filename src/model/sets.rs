@@ -1,0 +1,189 @@
+//! What a statement's `Action`/`NotAction` and `Resource`/`NotResource` mean as sets, with IAM
+//! semantics: globs, case rules (actions ignore case, ARNs do not) and `Not*` as complement.
+
+use super::{Clause, Text};
+use crate::glob::{self, Case};
+
+/// The actions a statement applies to.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionSet<'a> {
+    pub clause: &'a Clause,
+    /// `NotAction`: every action except those listed.
+    pub negated: bool,
+}
+
+impl<'a> ActionSet<'a> {
+    pub fn new(clause: &'a Clause, negated: bool) -> Self {
+        Self { clause, negated }
+    }
+
+    /// Does it apply to at least one action matching `pattern`? For `NotAction`, yes unless one
+    /// listed glob excludes the whole pattern.
+    pub fn grants_any(&self, pattern: &str) -> bool {
+        if self.negated {
+            !self.clause.items.iter().any(|item| glob::covers(&item.text, pattern, Case::Insensitive))
+        } else {
+            self.clause.items.iter().any(|item| glob::intersects(&item.text, pattern, Case::Insensitive))
+        }
+    }
+
+    /// Does it apply to every action matching `pattern`?
+    pub fn grants_all(&self, pattern: &str) -> bool {
+        if self.negated {
+            !self.clause.items.iter().any(|item| glob::intersects(&item.text, pattern, Case::Insensitive))
+        } else {
+            self.clause.items.iter().any(|item| glob::covers(&item.text, pattern, Case::Insensitive))
+        }
+    }
+
+    /// Does it apply to every action there is (`*` or `*:*`)?
+    pub fn grants_everything(&self) -> bool {
+        !self.negated && self.clause.items.iter().any(|item| matches!(item.text.as_str(), "*" | "*:*"))
+    }
+
+    /// The listed elements through which the statement reaches `pattern`: the matching items,
+    /// or nothing for `NotAction` (there the whole clause is responsible).
+    pub fn items_reaching(&self, pattern: &str) -> impl Iterator<Item = &'a Text> + '_ {
+        let pattern = pattern.to_owned();
+        let negated = self.negated;
+        self.clause
+            .items
+            .iter()
+            .filter(move |item| !negated && glob::intersects(&item.text, &pattern, Case::Insensitive))
+    }
+}
+
+/// The resources a statement applies to.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceSet<'a> {
+    pub clause: &'a Clause,
+    /// `NotResource`: every resource except those listed.
+    pub negated: bool,
+}
+
+impl<'a> ResourceSet<'a> {
+    pub fn new(clause: &'a Clause, negated: bool) -> Self {
+        Self { clause, negated }
+    }
+
+    /// The `"*"` elements of a `Resource`.
+    pub fn stars(&self) -> impl Iterator<Item = &'a Text> + '_ {
+        let negated = self.negated;
+        self.clause.items.iter().filter(move |item| !negated && item.text == "*")
+    }
+
+    /// Every resource matching `pattern` is in the set.
+    pub fn covers(&self, pattern: &str) -> bool {
+        if self.negated {
+            !self.clause.items.iter().any(|item| glob::intersects(&item.text, pattern, Case::Sensitive))
+        } else {
+            self.clause.items.iter().any(|item| glob::covers(&item.text, pattern, Case::Sensitive))
+        }
+    }
+
+    /// Every resource of `other` is in this set.
+    pub fn covers_set(&self, other: &ResourceSet<'_>) -> bool {
+        match (self.negated, other.negated) {
+            (_, false) => other.clause.items.iter().all(|item| self.covers(&item.text)),
+            // Only "everything" covers a complement.
+            (false, true) => self.clause.items.iter().any(|item| item.text == "*"),
+            // Not(A) covers Not(B) when A is inside B.
+            (true, true) => self.clause.items.iter().all(|mine| {
+                other.clause.items.iter().any(|theirs| glob::covers(&theirs.text, &mine.text, Case::Sensitive))
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Loc;
+    use crate::source::Span;
+    use proptest::prelude::*;
+
+    fn clause(items: &[&str]) -> Clause {
+        let loc = Loc { pointer: String::new(), span: Span::default() };
+        let items = items.iter().map(|t| Text { text: (*t).to_owned(), loc: loc.clone() }).collect();
+        Clause { key: loc, items }
+    }
+
+    #[test]
+    fn action_globs_and_case() {
+        let c = clause(&["IAM:pass*", "s3:GetObject"]);
+        let set = ActionSet::new(&c, false);
+        assert!(set.grants_any("iam:PassRole"));
+        assert!(set.grants_all("iam:PassRole"));
+        assert!(!set.grants_any("s3:PutObject"));
+        assert!(!set.grants_everything());
+        assert_eq!(set.items_reaching("iam:PassRole").count(), 1);
+    }
+
+    #[test]
+    fn not_action_is_a_complement() {
+        let c = clause(&["iam:*"]);
+        let set = ActionSet::new(&c, true);
+        assert!(!set.grants_any("iam:PassRole"));
+        assert!(!set.grants_any("iam:Pass*"));
+        assert!(set.grants_any("s3:GetObject"));
+        assert!(set.grants_all("s3:*"));
+        let c = clause(&["s3:*"]);
+        assert!(ActionSet::new(&c, true).grants_any("iam:PassRole"));
+    }
+
+    #[test]
+    fn everything_is_star_or_star_colon_star() {
+        assert!(ActionSet::new(&clause(&["*:*"]), false).grants_everything());
+        assert!(!ActionSet::new(&clause(&["*"]), true).grants_everything());
+    }
+
+    #[test]
+    fn resource_coverage() {
+        let star = clause(&["*"]);
+        let bucket = clause(&["arn:aws:s3:::bucket/*"]);
+        let object = clause(&["arn:aws:s3:::bucket/key"]);
+        let not_bucket = clause(&["arn:aws:s3:::bucket/*"]);
+        let (star, bucket, object) =
+            (ResourceSet::new(&star, false), ResourceSet::new(&bucket, false), ResourceSet::new(&object, false));
+        let not_bucket = ResourceSet::new(&not_bucket, true);
+        assert!(star.covers_set(&bucket) && bucket.covers_set(&object) && !object.covers_set(&bucket));
+        assert!(star.covers_set(&not_bucket) && !bucket.covers_set(&not_bucket));
+        assert!(!not_bucket.covers_set(&object));
+        assert!(ResourceSet::new(&clause(&["arn:aws:s3:::Bucket/*"]), false).covers_set(&bucket) == false);
+    }
+
+    const ACTIONS: [&str; 8] = [
+        "iam:PassRole",
+        "iam:GetRole",
+        "iam:PutRolePolicy",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:ListBucket",
+        "ec2:RunInstances",
+        "sts:AssumeRole",
+    ];
+
+    fn action_glob() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(ACTIONS.to_vec()).prop_map(str::to_owned),
+            proptest::sample::select(ACTIONS.to_vec()).prop_map(|a| a.to_uppercase()),
+            proptest::sample::select(ACTIONS.to_vec()).prop_map(|a| format!("{}*", &a[..a.find(':').unwrap() + 2])),
+            proptest::sample::select(vec!["*", "iam:*", "s3:*Object", "*:Get*", "s3:?etObject"])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        /// Over a closed universe of concrete actions, the set answers agree with checking
+        /// each action one by one.
+        #[test]
+        fn action_set_agrees_with_brute_force(items in proptest::collection::vec(action_glob(), 1..4), negated: bool, target in proptest::sample::select(ACTIONS.to_vec())) {
+            let c = clause(&items.iter().map(String::as_str).collect::<Vec<_>>());
+            let set = ActionSet::new(&c, negated);
+            let brute = items.iter().any(|i| glob::matches(i, target, Case::Insensitive)) != negated;
+            // For a concrete action, "any" and "all" are the same question.
+            prop_assert_eq!(set.grants_any(target), brute);
+            prop_assert_eq!(set.grants_all(target), brute);
+        }
+    }
+}

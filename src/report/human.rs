@@ -1,0 +1,183 @@
+//! Terminal diagnostics through miette: the source snippet with a label on the offending
+//! element, the rule id, why it matters, and the docs link. The only module that knows miette.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, NarratableReportHandler,
+    ReportHandler, SourceCode,
+};
+
+use super::Report;
+use crate::error::ToolError;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+
+/// How to draw: boxes and colour on a terminal, plain narration otherwise (DESIGN §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HumanStyle {
+    Graphical { color: bool },
+    Narrated,
+}
+
+/// Wide enough for ARNs; fixed so that output does not depend on the terminal.
+const WIDTH: usize = 110;
+
+pub fn write(report: &Report<'_>, style: HumanStyle, out: &mut dyn Write) -> io::Result<()> {
+    let handler = handler(style);
+    for file in report.files {
+        let source = NamedSource::new(&file.source.name, file.source.text.clone());
+        for finding in &file.findings {
+            render(handler.as_ref(), &FindingDiagnostic { rule: report.rule(finding), finding, source: &source }, out)?;
+        }
+    }
+    write_errors(report.tool_errors(), style, out)?;
+    writeln!(out, "{}", report.summary_line())
+}
+
+/// Tool errors alone: also what a command prints when it stops at a bad pack or usage.
+pub fn write_errors<'e>(
+    errors: impl IntoIterator<Item = &'e ToolError>,
+    style: HumanStyle,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let handler = handler(style);
+    for error in errors {
+        let source = error.text.clone().map(|text| NamedSource::new(error.file.clone().unwrap_or_default(), text));
+        render(handler.as_ref(), &ErrorDiagnostic { error, source }, out)?;
+    }
+    Ok(())
+}
+
+fn handler(style: HumanStyle) -> Box<dyn ReportHandler> {
+    match style {
+        HumanStyle::Graphical { color } => {
+            let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+            Box::new(GraphicalReportHandler::new_themed(theme).with_width(WIDTH).with_links(false))
+        }
+        HumanStyle::Narrated => Box::new(NarratableReportHandler::new()),
+    }
+}
+
+fn render(handler: &dyn ReportHandler, diagnostic: &dyn Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = String::new();
+    // Rendering into a String cannot fail on I/O; a formatting error would only truncate.
+    let _ = fmt::write(&mut text, format_args!("{}", Rendered { handler, diagnostic }));
+    out.write_all(text.as_bytes())
+}
+
+struct Rendered<'a> {
+    handler: &'a dyn ReportHandler,
+    diagnostic: &'a dyn Diagnostic,
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.handler.debug(self.diagnostic, f)
+    }
+}
+
+struct FindingDiagnostic<'a> {
+    rule: &'a Rule,
+    finding: &'a Finding,
+    source: &'a NamedSource<Arc<str>>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+/// The first paragraph of a rule's help: why it matters, without the worked example.
+fn first_paragraph(help: &str) -> String {
+    let paragraph = help.trim().split("\n\n").next().unwrap_or_default();
+    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("{} {}", self.rule.id, self.rule.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let more = format!("`iam-lint explain {}` shows how to fix it", self.rule.id);
+        Some(Box::new(format!("{} {more}", first_paragraph(&self.rule.help))))
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.rule.docs))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.finding.loc.span;
+        let label = LabeledSpan::new_primary_with_span(Some(self.rule.name.clone()), span.start..span.end);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+struct ErrorDiagnostic<'a> {
+    error: &'a ToolError,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl fmt::Debug for ErrorDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for ErrorDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.error.file, &self.source) {
+            // With a snippet, the file name is shown beside it.
+            (Some(file), None) => write!(f, "{file}: {}", self.error.message),
+            _ => f.write_str(&self.error.message),
+        }
+    }
+}
+
+impl std::error::Error for ErrorDiagnostic<'_> {}
+
+impl Diagnostic for ErrorDiagnostic<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Error)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.error.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.error.span?;
+        self.source.as_ref()?;
+        let label = LabeledSpan::new_primary_with_span(Some("here".into()), span.start..span.end);
+        Some(Box::new(std::iter::once(label)))
+    }
+}

@@ -1,0 +1,140 @@
+//! Output adapters: one small module per format over the same plain data. Line and column are
+//! computed here, at the edge, from each finding's byte span.
+
+mod catalogue;
+mod concise;
+mod human;
+mod json;
+mod sarif;
+
+use std::io::{self, Write};
+
+use crate::error::ToolError;
+use crate::finding::{Finding, Severity};
+use crate::lint::FileReport;
+use crate::rules::{Rule, RuleSet};
+use crate::source::{LineCol, LineIndex, Span};
+
+pub use catalogue::{write_explanation, write_rules_json, write_rules_table};
+pub use human::{HumanStyle, write_errors as write_errors_human};
+
+/// Everything a run produced, in report order.
+pub struct Report<'a> {
+    pub rules: &'a RuleSet,
+    /// Files with findings or errors, sorted by path.
+    pub files: &'a [FileReport],
+    /// Errors not tied to one file (usage, missing paths, walking).
+    pub errors: &'a [ToolError],
+    pub files_checked: usize,
+    pub policies: usize,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+}
+
+impl Report<'_> {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.files.iter().flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+
+    pub fn rule(&self, finding: &Finding) -> &Rule {
+        &self.rules.rules[finding.rule]
+    }
+
+    pub fn tool_errors(&self) -> impl Iterator<Item = &ToolError> {
+        self.errors.iter().chain(self.files.iter().flat_map(|f| &f.errors))
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for (_, finding) in self.findings() {
+            match finding.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Note => counts.notes += 1,
+            }
+        }
+        counts
+    }
+
+    /// One line saying what was found, for the human and concise formats.
+    pub fn summary_line(&self) -> String {
+        let counts = self.counts();
+        let files = plural(self.files_checked, "file");
+        let mut line = if counts.total() == 0 {
+            format!("No findings in {files}.")
+        } else {
+            let with = self.files.iter().filter(|f| !f.findings.is_empty()).count();
+            let parts: Vec<String> = [(counts.errors, "error"), (counts.warnings, "warning"), (counts.notes, "note")]
+                .into_iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| plural(n, what))
+                .collect();
+            format!(
+                "Found {} ({}) in {} of {files} checked.",
+                plural(counts.total(), "finding"),
+                parts.join(", "),
+                with
+            )
+        };
+        let errors = self.tool_errors().count();
+        if errors > 0 {
+            line.push_str(&format!(" {} could not be linted.", plural_verb(errors)));
+        }
+        line
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+fn plural_verb(errors: usize) -> String {
+    if errors == 1 { "1 input".into() } else { format!("{errors} inputs") }
+}
+
+/// A span as 1-based start and exclusive end positions.
+#[derive(Debug, Clone, Copy)]
+pub struct Region {
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+impl Region {
+    pub fn of(index: &LineIndex<'_>, span: Span) -> Region {
+        Region { start: index.line_col(span.start), end: index.line_col(span.end) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human(HumanStyle),
+    Concise,
+    Json,
+    Sarif,
+}
+
+/// Writes the report in `format`.
+pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human(style) => human::write(report, style, out),
+        Format::Concise => concise::write(report, out),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+    }
+}
+
+/// Errors as one line each, for standard error beside a machine-readable report.
+pub fn write_errors_plain(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    concise::write_errors(report, out)
+}

@@ -1,0 +1,238 @@
+//! Named built-in checks for what the matcher vocabulary does not express: the grammar of a
+//! policy document (DESIGN §6, G rules). A TOML rule names its check with `check = "..."`.
+
+use std::collections::HashMap;
+
+use crate::model::{Kind, Loc, PolicyDoc, Statement, Text};
+use crate::source::Span;
+
+use super::pack::is_action_glob;
+
+/// One place a rule reports, with the values its message may interpolate.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub loc: Loc,
+    /// The offending element's text (empty for a whole statement or document).
+    pub element: String,
+    pub vars: Vec<(&'static str, String)>,
+}
+
+impl Hit {
+    fn at(text: &Text, vars: Vec<(&'static str, String)>) -> Hit {
+        Hit { loc: text.loc.clone(), element: text.text.clone(), vars }
+    }
+
+    fn statement(statement: &Statement, problem: &str) -> Hit {
+        Hit {
+            loc: statement.loc.clone(),
+            element: String::new(),
+            vars: vec![("sid", statement.label()), ("problem", problem.to_owned())],
+        }
+    }
+
+    fn key(loc: &Loc, key: &str, statement: &Statement, problem: &str) -> Hit {
+        Hit {
+            loc: loc.clone(),
+            element: key.to_owned(),
+            vars: vec![("sid", statement.label()), ("problem", problem.to_owned())],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    MissingVersion,
+    InvalidVersion,
+    InvalidEffect,
+    ActionNotActionConflict,
+    ResourceNotResourceConflict,
+    InvalidActionFormat,
+    DuplicateSid,
+    MisplacedPrincipal,
+    DuplicateKey,
+    InvalidElement,
+}
+
+impl Check {
+    pub(crate) const ALL: [Check; 10] = [
+        Check::MissingVersion,
+        Check::InvalidVersion,
+        Check::InvalidEffect,
+        Check::ActionNotActionConflict,
+        Check::ResourceNotResourceConflict,
+        Check::InvalidActionFormat,
+        Check::DuplicateSid,
+        Check::MisplacedPrincipal,
+        Check::DuplicateKey,
+        Check::InvalidElement,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Check::MissingVersion => "missing-version",
+            Check::InvalidVersion => "invalid-version",
+            Check::InvalidEffect => "invalid-effect",
+            Check::ActionNotActionConflict => "action-notaction-conflict",
+            Check::ResourceNotResourceConflict => "resource-notresource-conflict",
+            Check::InvalidActionFormat => "invalid-action-format",
+            Check::DuplicateSid => "duplicate-sid",
+            Check::MisplacedPrincipal => "misplaced-principal",
+            Check::DuplicateKey => "duplicate-key",
+            Check::InvalidElement => "invalid-element",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Check> {
+        Check::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The variables this check's hits carry, for validating a rule's message.
+    pub(crate) fn variables(self) -> &'static [&'static str] {
+        match self {
+            Check::MissingVersion | Check::InvalidVersion => &["problem", "version"],
+            Check::InvalidActionFormat => &["sid", "action"],
+            Check::DuplicateSid => &["sid", "first"],
+            Check::DuplicateKey => &["key"],
+            Check::InvalidElement => &["problem"],
+            Check::InvalidEffect
+            | Check::ActionNotActionConflict
+            | Check::ResourceNotResourceConflict
+            | Check::MisplacedPrincipal => &["sid", "problem"],
+        }
+    }
+
+    pub(crate) fn run(self, doc: &PolicyDoc) -> Vec<Hit> {
+        match self {
+            Check::MissingVersion => missing_version(doc),
+            Check::InvalidVersion => invalid_version(doc),
+            Check::InvalidEffect => doc.statements.iter().filter_map(invalid_effect).collect(),
+            Check::ActionNotActionConflict => doc.statements.iter().filter_map(action_conflict).collect(),
+            Check::ResourceNotResourceConflict => {
+                doc.statements.iter().filter_map(|s| resource_conflict(doc.kind, s)).collect()
+            }
+            Check::InvalidActionFormat => doc.statements.iter().flat_map(invalid_actions).collect(),
+            Check::DuplicateSid => duplicate_sids(doc),
+            Check::MisplacedPrincipal => {
+                doc.statements.iter().filter_map(|s| misplaced_principal(doc.kind, s)).collect()
+            }
+            Check::DuplicateKey => {
+                doc.duplicate_keys.iter().map(|key| Hit::at(key, vec![("key", key.text.clone())])).collect()
+            }
+            Check::InvalidElement => doc
+                .malformed
+                .iter()
+                .map(|m| Hit { loc: m.loc.clone(), element: String::new(), vars: vec![("problem", m.problem.clone())] })
+                .collect(),
+        }
+    }
+}
+
+const CURRENT_VERSION: &str = "2012-10-17";
+const OLD_VERSION: &str = "2008-10-17";
+
+fn missing_version(doc: &PolicyDoc) -> Vec<Hit> {
+    match &doc.version {
+        // The document's opening brace: pointing at the whole document would mark every line.
+        None => {
+            let start = doc.loc.span.start;
+            let loc = Loc { pointer: doc.loc.pointer.clone(), span: Span::new(start, start + 1) };
+            let problem = format!("the policy has no `Version`, so IAM reads it as `{OLD_VERSION}`");
+            vec![Hit { loc, element: String::new(), vars: vec![("problem", problem), ("version", String::new())] }]
+        }
+        Some(version) if version.text == OLD_VERSION => {
+            let problem = format!("`Version` is `{OLD_VERSION}`");
+            vec![Hit::at(version, vec![("problem", problem), ("version", version.text.clone())])]
+        }
+        Some(_) => Vec::new(),
+    }
+}
+
+fn invalid_version(doc: &PolicyDoc) -> Vec<Hit> {
+    match &doc.version {
+        Some(version) if version.text != CURRENT_VERSION && version.text != OLD_VERSION => {
+            let problem = format!("`{}` is not a policy language version", version.text);
+            vec![Hit::at(version, vec![("problem", problem), ("version", version.text.clone())])]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn invalid_effect(statement: &Statement) -> Option<Hit> {
+    match &statement.effect {
+        None => Some(Hit::statement(statement, "has no `Effect`")),
+        Some(effect) if statement.effect().is_none() => {
+            let hint = match effect.text.to_ascii_lowercase().as_str() {
+                "allow" => " (write `Allow`: case matters)",
+                "deny" => " (write `Deny`: case matters)",
+                _ => "",
+            };
+            let problem = format!("has `Effect` `{}`, which is neither `Allow` nor `Deny`{hint}", effect.text);
+            Some(Hit::at(effect, vec![("sid", statement.label()), ("problem", problem)]))
+        }
+        Some(_) => None,
+    }
+}
+
+fn action_conflict(statement: &Statement) -> Option<Hit> {
+    match (&statement.action, &statement.not_action) {
+        (Some(_), Some(not_action)) => {
+            Some(Hit::key(&not_action.key, "NotAction", statement, "has both `Action` and `NotAction`"))
+        }
+        (None, None) => Some(Hit::statement(statement, "has neither `Action` nor `NotAction`")),
+        _ => None,
+    }
+}
+
+fn resource_conflict(kind: Kind, statement: &Statement) -> Option<Hit> {
+    match (&statement.resource, &statement.not_resource) {
+        (Some(_), Some(not_resource)) => {
+            Some(Hit::key(&not_resource.key, "NotResource", statement, "has both `Resource` and `NotResource`"))
+        }
+        // A role's trust policy applies to the role itself and names no resource.
+        (None, None) if kind != Kind::Trust => {
+            Some(Hit::statement(statement, "has neither `Resource` nor `NotResource`"))
+        }
+        _ => None,
+    }
+}
+
+fn invalid_actions(statement: &Statement) -> Vec<Hit> {
+    let clauses = statement.action.iter().chain(&statement.not_action);
+    clauses
+        .flat_map(|clause| &clause.items)
+        .filter(|item| !is_action_glob(&item.text))
+        .map(|item| Hit::at(item, vec![("sid", statement.label()), ("action", item.text.clone())]))
+        .collect()
+}
+
+fn duplicate_sids(doc: &PolicyDoc) -> Vec<Hit> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut hits = Vec::new();
+    for statement in &doc.statements {
+        let Some(sid) = statement.sid.as_ref().filter(|sid| !sid.text.is_empty()) else { continue };
+        match first.get(sid.text.as_str()) {
+            Some(index) => hits.push(Hit::at(sid, vec![("sid", sid.text.clone()), ("first", format!("#{index}"))])),
+            None => {
+                first.insert(&sid.text, statement.index);
+            }
+        }
+    }
+    hits
+}
+
+fn misplaced_principal(kind: Kind, statement: &Statement) -> Option<Hit> {
+    let principal = statement.principal.as_ref().or(statement.not_principal.as_ref());
+    let named = if statement.principal.is_some() { "Principal" } else { "NotPrincipal" };
+    match (kind, principal) {
+        (Kind::Identity | Kind::Boundary, Some(principal)) => {
+            let problem =
+                format!("has `{named}`, but a {} policy applies to the principal it is attached to", kind.name());
+            Some(Hit::key(&principal.key, named, statement, &problem))
+        }
+        (Kind::Resource | Kind::Trust, None) => {
+            let problem = format!("has no `Principal`, which a {} policy needs", kind.name());
+            Some(Hit::statement(statement, &problem))
+        }
+        _ => None,
+    }
+}

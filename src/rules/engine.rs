@@ -1,0 +1,75 @@
+//! Evaluating a rule set over one policy document.
+
+use std::collections::HashSet;
+
+use super::checks::Hit;
+use super::pack::{Logic, RuleSet};
+use crate::finding::Finding;
+use crate::model::PolicyDoc;
+
+/// The findings of every applicable rule on `doc`, one per rule and location.
+pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, rule) in rules.rules.iter().enumerate() {
+        if !rule.applies_to.contains(&doc.kind) {
+            continue;
+        }
+        let hits: Vec<Hit> = match &rule.logic {
+            Logic::Check(check) => check.run(doc),
+            Logic::Statements(matchers) => doc
+                .statements
+                .iter()
+                .flat_map(|statement| matchers.iter().filter_map(|m| m.evaluate(doc, statement)).flatten())
+                .collect(),
+        };
+        let mut reported = HashSet::new();
+        for hit in hits {
+            // Two alternatives of one rule may single out the same element: report it once.
+            if !reported.insert(hit.loc.span) {
+                continue;
+            }
+            findings.push(Finding {
+                rule: index,
+                severity: rule.severity,
+                message: interpolate(&rule.message, &hit.vars),
+                loc: hit.loc,
+                kind: doc.kind,
+                element: hit.element,
+            });
+        }
+    }
+    findings
+}
+
+/// Replaces each `{name}` with its value; the pack loader has checked every name exists.
+fn interpolate(template: &str, vars: &[(&'static str, String)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| Some((close, vars.iter().find(|(k, _)| *k == &after[..close])?))) {
+            Some((close, (_, value))) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpolates_known_names_and_keeps_other_braces() {
+        let vars = [("action", "iam:*".to_owned()), ("sid", "S1".to_owned())];
+        assert_eq!(interpolate("`{action}` in {sid} {x} {", &vars), "`iam:*` in S1 {x} {");
+    }
+}

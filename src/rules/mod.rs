@@ -1,0 +1,12 @@
+//! Rules as data: packs are TOML files (`pack`), evaluated over the policy model by a small,
+//! closed vocabulary of statement matchers (`matcher`) and named built-in checks (`checks`).
+
+mod builtin;
+mod checks;
+mod engine;
+mod matcher;
+mod pack;
+
+pub use builtin::builtin_packs;
+pub use engine::evaluate;
+pub use pack::{Rule, RuleSet, Selection};

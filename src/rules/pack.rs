@@ -1,0 +1,538 @@
+//! Rule packs: TOML parsed into raw structs (unknown keys rejected), then validated into
+//! [`Rule`]s. Every error carries a span into the TOML so it can be shown in place.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::checks::Check;
+use super::matcher::{ActionTest, ConditionTest, ReportAt, ResourceTest, StatementMatcher};
+use crate::error::ToolError;
+use crate::finding::Severity;
+use crate::model::{Effect, Kind};
+use crate::source::Span;
+
+const DOCS_BASE: &str = "https://github.com/iam-lint/iam-lint/blob/main/docs/rules.md";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    pack: RawHeader,
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    name: Spanned<String>,
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRule {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    severity: Spanned<String>,
+    applies_to: Spanned<Vec<Spanned<String>>>,
+    summary: String,
+    message: Spanned<String>,
+    help: String,
+    docs: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    security_severity: Option<Spanned<f64>>,
+    check: Option<Spanned<String>>,
+    #[serde(default)]
+    statement: Vec<Spanned<RawMatcher>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawMatcher {
+    effect: Option<Spanned<String>>,
+    actions: Option<Spanned<RawActions>>,
+    resources: Option<Spanned<RawResources>>,
+    condition: Option<Spanned<RawCondition>>,
+    #[serde(default)]
+    unless_denied: bool,
+    unless: Option<Box<Spanned<RawMatcher>>>,
+    report_at: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawActions {
+    grants_any: Option<Vec<Spanned<String>>>,
+    grants_everything: Option<bool>,
+    has_wildcard: Option<bool>,
+    not_action: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawResources {
+    star: Option<bool>,
+    not_resource: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCondition {
+    lacks_key: Option<Spanned<String>>,
+    has_key: Option<Spanned<String>>,
+}
+
+/// A validated rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub pack: String,
+    pub severity: Severity,
+    pub applies_to: Vec<Kind>,
+    pub summary: String,
+    pub message: String,
+    pub help: String,
+    pub docs: String,
+    pub aliases: Vec<String>,
+    pub tags: Vec<String>,
+    /// GitHub's `security-severity` (0.0–10.0), for rules tagged `security`.
+    pub security_severity: Option<f64>,
+    pub(crate) logic: Logic,
+}
+
+#[derive(Debug)]
+pub(crate) enum Logic {
+    Check(Check),
+    /// Alternatives: a statement is reported when any of them matches.
+    Statements(Vec<StatementMatcher>),
+}
+
+impl Logic {
+    /// Variables every hit of this rule carries: those a message may use.
+    fn variables(&self) -> Vec<&'static str> {
+        match self {
+            Logic::Check(check) => check.variables().to_vec(),
+            Logic::Statements(matchers) => {
+                let mut common = matchers.first().map(StatementMatcher::variables).unwrap_or_default();
+                common.retain(|v| matchers.iter().all(|m| m.variables().contains(v)));
+                common
+            }
+        }
+    }
+}
+
+/// Validation errors of one pack, each pointing into the TOML.
+pub struct PackError {
+    pub errors: Vec<ToolError>,
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    text: Arc<str>,
+    errors: Vec<ToolError>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let error = ToolError::at(self.file, self.text.clone(), Span::new(span.start, span.end), message);
+        self.errors.push(error);
+    }
+
+    /// A matcher flag written as `key = true`; `false` would read as "must not", which the
+    /// vocabulary does not have.
+    fn flag(&mut self, value: Option<bool>, span: &Range<usize>, key: &str) -> bool {
+        if value == Some(false) {
+            self.error(span.clone(), format!("`{key} = false` has no meaning: remove the key instead"));
+        }
+        value == Some(true)
+    }
+
+    fn rule(&mut self, pack: &str, raw: Spanned<RawRule>) -> Option<Rule> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let before = self.errors.len();
+        let id = raw.id.get_ref().clone();
+        if !is_rule_id(&id) {
+            self.error(
+                raw.id.span(),
+                format!("rule id `{id}` must be upper-case letters followed by three digits, such as `LP003`"),
+            );
+        }
+        let name = raw.name.get_ref().clone();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            self.error(raw.name.span(), format!("rule name `{name}` must be kebab-case, such as `wildcard-action`"));
+        }
+        let severity = Severity::from_name(raw.severity.get_ref());
+        if severity.is_none() {
+            self.error(raw.severity.span(), "severity must be `error`, `warning` or `note`");
+        }
+        let mut applies_to = Vec::new();
+        for kind in raw.applies_to.get_ref() {
+            match Kind::from_name(kind.get_ref()) {
+                Some(k) => applies_to.push(k),
+                None => self
+                    .error(kind.span(), "unknown policy kind: expected `identity`, `resource`, `trust` or `boundary`"),
+            }
+        }
+        if raw.applies_to.get_ref().is_empty() {
+            self.error(raw.applies_to.span(), "a rule must apply to at least one policy kind");
+        }
+        if let Some(level) = &raw.security_severity
+            && !(0.0..=10.0).contains(level.get_ref())
+        {
+            self.error(level.span(), "security-severity must be between 0.0 and 10.0");
+        }
+        let logic = match (raw.check, raw.statement.is_empty()) {
+            (Some(check), true) => match Check::from_name(check.get_ref()) {
+                Some(c) => Some(Logic::Check(c)),
+                None => {
+                    let known: Vec<_> = Check::ALL.iter().map(|c| c.name()).collect();
+                    self.error(check.span(), format!("unknown built-in check; known checks: {}", known.join(", ")));
+                    None
+                }
+            },
+            (None, false) => {
+                let matchers: Vec<_> = raw.statement.into_iter().filter_map(|m| self.matcher(m)).collect();
+                Some(Logic::Statements(matchers))
+            }
+            (Some(check), false) => {
+                self.error(check.span(), "a rule has either `check` or `[[rule.statement]]` matchers, not both");
+                None
+            }
+            (None, true) => {
+                self.error(span.clone(), "a rule needs a `check` or at least one `[[rule.statement]]` matcher");
+                None
+            }
+        };
+        if let Some(logic) = &logic {
+            let variables = logic.variables();
+            for placeholder in placeholders(raw.message.get_ref()) {
+                if !variables.contains(&placeholder) {
+                    let known = variables.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(", ");
+                    self.error(
+                        raw.message.span(),
+                        format!(
+                            "the message uses `{{{placeholder}}}`, which this rule does not provide; available: {known}"
+                        ),
+                    );
+                }
+            }
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(Rule {
+            docs: raw.docs.unwrap_or_else(|| format!("{DOCS_BASE}#{}", id.to_ascii_lowercase())),
+            id,
+            name,
+            pack: pack.to_owned(),
+            severity: severity?,
+            applies_to,
+            summary: raw.summary,
+            message: raw.message.into_inner(),
+            help: raw.help,
+            aliases: raw.aliases,
+            tags: raw.tags,
+            security_severity: raw.security_severity.map(Spanned::into_inner),
+            logic: logic?,
+        })
+    }
+
+    fn matcher(&mut self, raw: Spanned<RawMatcher>) -> Option<StatementMatcher> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let before = self.errors.len();
+        let effect = raw.effect.and_then(|e| match e.get_ref().as_str() {
+            "Allow" => Some(Effect::Allow),
+            "Deny" => Some(Effect::Deny),
+            _ => {
+                self.error(e.span(), "effect must be `Allow` or `Deny`");
+                None
+            }
+        });
+        let actions = raw.actions.and_then(|a| self.actions(a));
+        let resources = raw.resources.and_then(|r| {
+            let span = r.span();
+            let r = r.into_inner();
+            let tests = [
+                self.flag(r.star, &span, "star").then_some(ResourceTest::Star),
+                self.flag(r.not_resource, &span, "not-resource").then_some(ResourceTest::NotResource),
+            ];
+            self.exactly_one(tests, span, "resources", "`star` or `not-resource`")
+        });
+        let condition = raw.condition.and_then(|c| {
+            let span = c.span();
+            let c = c.into_inner();
+            let tests = [
+                c.lacks_key.map(|k| ConditionTest::LacksKey(k.into_inner())),
+                c.has_key.map(|k| ConditionTest::HasKey(k.into_inner())),
+            ];
+            self.exactly_one(tests, span, "condition", "`lacks-key` or `has-key`")
+        });
+        let unless = raw.unless.and_then(|u| self.matcher(*u)).map(Box::new);
+        let report_at = match &raw.report_at {
+            None => ReportAt::Statement,
+            Some(r) => match ReportAt::from_name(r.get_ref()) {
+                Some(at) => at,
+                None => {
+                    self.error(
+                        r.span(),
+                        "report-at must be `statement`, `effect`, `action`, `resource` or `condition`",
+                    );
+                    ReportAt::Statement
+                }
+            },
+        };
+        let needs = match report_at {
+            ReportAt::Action => actions.is_none().then_some("an `actions` test"),
+            ReportAt::Resource => resources.is_none().then_some("a `resources` test"),
+            _ => None,
+        };
+        if let (Some(needs), Some(r)) = (needs, &raw.report_at) {
+            self.error(r.span(), format!("report-at `{}` needs {needs} in the same matcher", r.get_ref()));
+        }
+        if raw.unless_denied && !matches!(actions, Some(ActionTest::GrantsAny(_))) {
+            self.error(span, "`unless-denied` needs `actions.grants-any`, the actions a Deny must cover");
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(StatementMatcher {
+            effect,
+            actions,
+            resources,
+            condition,
+            unless_denied: raw.unless_denied,
+            unless,
+            report_at,
+        })
+    }
+
+    fn actions(&mut self, raw: Spanned<RawActions>) -> Option<ActionTest> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let grants_any = raw.grants_any.map(|globs| {
+            for glob in &globs {
+                if !is_action_glob(glob.get_ref()) {
+                    self.error(glob.span(), "an action must be `*` or `service:action`, with `*` and `?` wildcards");
+                }
+            }
+            ActionTest::GrantsAny(globs.into_iter().map(Spanned::into_inner).collect())
+        });
+        let tests = [
+            grants_any,
+            self.flag(raw.grants_everything, &span, "grants-everything").then_some(ActionTest::GrantsEverything),
+            self.flag(raw.has_wildcard, &span, "has-wildcard").then_some(ActionTest::HasWildcard),
+            self.flag(raw.not_action, &span, "not-action").then_some(ActionTest::NotAction),
+        ];
+        self.exactly_one(tests, span, "actions", "`grants-any`, `grants-everything`, `has-wildcard` or `not-action`")
+    }
+
+    fn exactly_one<T, const N: usize>(
+        &mut self,
+        tests: [Option<T>; N],
+        span: Range<usize>,
+        table: &str,
+        keys: &str,
+    ) -> Option<T> {
+        let mut present: Vec<T> = tests.into_iter().flatten().collect();
+        if present.len() != 1 {
+            self.error(span, format!("`{table}` takes exactly one of {keys}"));
+            return None;
+        }
+        present.pop()
+    }
+}
+
+pub(crate) fn is_action_glob(text: &str) -> bool {
+    let part =
+        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_'));
+    text == "*"
+        || text.split_once(':').is_some_and(|(service, action)| part(service) && part(action) && !action.contains(':'))
+}
+
+fn is_rule_id(id: &str) -> bool {
+    let letters = id.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &id[letters.len()..];
+    !letters.is_empty() && letters.chars().all(|c| c.is_ascii_uppercase()) && digits.len() == 3
+}
+
+/// The `{name}` placeholders of a message.
+fn placeholders(message: &str) -> impl Iterator<Item = &str> {
+    message.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// Parses and validates one pack. `file` names it in errors.
+pub fn load_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
+    let shared: Arc<str> = Arc::from(text);
+    let mut validator = Validator { file, text: shared.clone(), errors: Vec::new() };
+    let raw: RawPack = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let span = err.span().unwrap_or(0..0);
+            validator.error(span, format!("invalid rule pack: {}", err.message()));
+            return Err(PackError { errors: validator.errors });
+        }
+    };
+    let _ = raw.pack.description;
+    let pack = raw.pack.name.get_ref().clone();
+    let rules: Vec<Rule> = raw.rule.into_iter().filter_map(|r| validator.rule(&pack, r)).collect();
+    if validator.errors.is_empty() { Ok(rules) } else { Err(PackError { errors: validator.errors }) }
+}
+
+/// All rules of a run, in pack order; ids are unique.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+/// Which rules run: `select` empty means all; an entry is an id or an id prefix (`LP`).
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl RuleSet {
+    /// Loads packs given as `(file name, text)`; a duplicate id is an error at the later one.
+    pub fn load<'a>(packs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RuleSet, Vec<ToolError>> {
+        let mut rules = Vec::new();
+        let mut errors = Vec::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (file, text) in packs {
+            match load_pack(file, text) {
+                Ok(loaded) => {
+                    for rule in loaded {
+                        if let Some(first) = seen.insert(rule.id.clone(), file.to_owned()) {
+                            let at = text.find(&format!("\"{}\"", rule.id)).unwrap_or(0);
+                            let span = Span::new(at, at + rule.id.len() + 2);
+                            let message = format!("rule id `{}` is already defined in {first}", rule.id);
+                            errors.push(ToolError::at(file, Arc::from(text), span, message));
+                        } else {
+                            rules.push(rule);
+                        }
+                    }
+                }
+                Err(err) => errors.extend(err.errors),
+            }
+        }
+        if errors.is_empty() { Ok(RuleSet { rules }) } else { Err(errors) }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Keeps the selected rules. A selector that names no rule is an error: it is a typo.
+    pub fn select(self, selection: &Selection) -> Result<RuleSet, ToolError> {
+        let matches = |selector: &str, rule: &Rule| rule.id.starts_with(&selector.to_ascii_uppercase());
+        for selector in selection.select.iter().chain(&selection.ignore) {
+            if !self.rules.iter().any(|r| matches(selector, r)) {
+                return Err(ToolError::general(format!("`{selector}` matches no rule id or prefix"))
+                    .with_help("`iam-lint rules` lists every rule"));
+            }
+        }
+        let rules = self
+            .rules
+            .into_iter()
+            .filter(|r| selection.select.is_empty() || selection.select.iter().any(|s| matches(s, r)))
+            .filter(|r| !selection.ignore.iter().any(|s| matches(s, r)))
+            .collect();
+        Ok(RuleSet { rules })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "[pack]\nname = \"t\"\ndescription = \"d\"\n";
+
+    fn errors(body: &str) -> Vec<(String, String)> {
+        let text = format!("{HEADER}{body}");
+        match load_pack("t.toml", &text) {
+            Ok(_) => vec![],
+            Err(e) => e
+                .errors
+                .into_iter()
+                .map(|err| {
+                    let span = err.span.unwrap();
+                    (text[span.start..span.end].to_owned(), err.message)
+                })
+                .collect(),
+        }
+    }
+
+    const RULE: &str = "[[rule]]\nid = \"X001\"\nname = \"x\"\nseverity = \"error\"\napplies-to = [\"identity\"]\nsummary = \"s\"\nhelp = \"h\"\n";
+
+    #[test]
+    fn a_valid_rule_loads() {
+        let body = format!(
+            "{RULE}message = \"`{{action}}` in {{sid}}\"\n[[rule.statement]]\neffect = \"Allow\"\nactions.grants-any = [\"iam:PassRole\"]\nreport-at = \"action\"\n"
+        );
+        assert_eq!(errors(&body), vec![]);
+    }
+
+    #[test]
+    fn unknown_keys_point_at_the_key() {
+        let body = format!("{RULE}message = \"m\"\ncheck = \"duplicate-sid\"\nsevrity = \"x\"\n");
+        let errs = errors(&body);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].1.contains("unknown field `sevrity`"), "{errs:?}");
+    }
+
+    #[test]
+    fn bad_values_point_at_the_value() {
+        let body = RULE.replace("\"error\"", "\"fatal\"").replace("X001", "X1")
+            + "message = \"{nope}\"\ncheck = \"duplicate-sid\"\n";
+        let errs = errors(&body);
+        let texts: Vec<&str> = errs.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["\"X1\"", "\"fatal\"", "\"{nope}\""], "{errs:?}");
+    }
+
+    #[test]
+    fn matcher_vocabulary_is_validated() {
+        let body = format!(
+            "{RULE}message = \"m\"\n[[rule.statement]]\nactions.grants-any = [\"iam PassRole\"]\nresources = {{ star = true, not-resource = true }}\nreport-at = \"condition\"\n"
+        );
+        let messages: Vec<String> = errors(&body).into_iter().map(|(_, m)| m).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("`service:action`"));
+        assert!(messages[1].contains("exactly one"));
+    }
+
+    #[test]
+    fn report_at_needs_its_test() {
+        let body = format!("{RULE}message = \"m\"\n[[rule.statement]]\neffect = \"Allow\"\nreport-at = \"resource\"\n");
+        let errs = errors(&body);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].0, "\"resource\"");
+    }
+
+    #[test]
+    fn duplicate_ids_across_packs_are_errors() {
+        let text = format!("{HEADER}{RULE}message = \"m\"\ncheck = \"duplicate-sid\"\n");
+        let err = RuleSet::load([("a.toml", text.as_str()), ("b.toml", text.as_str())]).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert!(err[0].message.contains("already defined in a.toml"));
+        assert_eq!(err[0].file.as_deref(), Some("b.toml"));
+    }
+
+    #[test]
+    fn action_globs() {
+        for ok in ["*", "iam:PassRole", "s3:Get*", "*:*", "execute-api:Invoke", "s3:?et*"] {
+            assert!(is_action_glob(ok), "{ok}");
+        }
+        for bad in ["", "iam", "iam:", ":x", "iam:Pass Role", "iam:a:b", "s3:Get/Object"] {
+            assert!(!is_action_glob(bad), "{bad}");
+        }
+    }
+}
