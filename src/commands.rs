@@ -5,15 +5,20 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
 use clap::Parser;
 use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs};
-use crate::discover::{discover, display_path, io_reason};
+use crate::discover::{Input, discover, display_path, io_reason};
 use crate::error::ToolError;
 use crate::lint::{FileReport, lint_file};
+use crate::model::Kind;
 use crate::report::{self, Format, HumanStyle, Report};
 use crate::rules::{RuleSet, Selection, builtin_packs};
+use crate::source::Source;
 use crate::{Exit, Io};
 
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
@@ -74,12 +79,19 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
     let mut errors = Vec::new();
     let inputs = discover(&args.paths, !args.no_ignore, &mut errors);
     let kind = args.kind.map(Into::into);
-    let reports: Vec<Option<FileReport>> = inputs.par_iter().map(|input| lint_file(input, &rules, kind)).collect();
-    let linted: Vec<FileReport> = reports.into_iter().flatten().collect();
-    let policies = linted.iter().map(|f| f.policies).sum();
-    let files_checked = linted.iter().filter(|f| f.errors.is_empty()).count();
-    let files: Vec<FileReport> =
-        linted.into_iter().filter(|f| !f.findings.is_empty() || !f.errors.is_empty()).collect();
+    // Files with nothing to show are dropped in the worker, so that their text is not kept.
+    let outcomes: Vec<Linted> = inputs
+        .par_iter()
+        .filter_map(|input| lint_file_guarded(input, &rules, kind))
+        .map(|report| Linted {
+            clean: report.errors.is_empty(),
+            policies: report.policies,
+            shown: (!report.findings.is_empty() || !report.errors.is_empty()).then_some(report),
+        })
+        .collect();
+    let files_checked = outcomes.iter().filter(|o| o.clean).count();
+    let policies = outcomes.iter().map(|o| o.policies).sum();
+    let files: Vec<FileReport> = outcomes.into_iter().filter_map(|o| o.shown).collect();
     let report = Report { rules: &rules, files: &files, errors: &errors, files_checked, policies };
 
     let format = match args.format {
@@ -108,6 +120,30 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
     }
     let failing = args.fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
     Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+/// What the run keeps of one linted file.
+struct Linted {
+    /// Linted without a tool error.
+    clean: bool,
+    policies: usize,
+    /// The report, when it has findings or errors to show.
+    shown: Option<FileReport>,
+}
+
+/// A bug in iam-lint must not lose the other files' results: a panic while linting one file
+/// becomes an error about that file.
+fn lint_file_guarded(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<FileReport> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| lint_file(input, rules, kind))).unwrap_or_else(|_| {
+        let name = display_path(&input.path);
+        let message = "internal error while linting this file; please report it with the file attached";
+        Some(FileReport {
+            source: Source { name: name.clone(), text: Arc::from("") },
+            findings: Vec::new(),
+            errors: vec![ToolError::in_file(name, message)],
+            policies: 0,
+        })
+    })
 }
 
 fn write_to_file(path: &std::path::Path, format: Format, report: &Report<'_>) -> io::Result<()> {

@@ -7,12 +7,44 @@ pub enum Case {
     Insensitive,
 }
 
-impl Case {
-    fn eq(self, a: char, b: char) -> bool {
-        match self {
-            Case::Sensitive => a == b,
-            Case::Insensitive => a == b || a.to_lowercase().eq(b.to_lowercase()),
+/// A character of a pattern: bytes for ASCII text (no decoding, no allocation), chars
+/// otherwise.
+trait Symbol: Copy + PartialEq {
+    const STAR: Self;
+    const QUESTION: Self;
+    fn same(self, other: Self, case: Case) -> bool;
+}
+
+impl Symbol for u8 {
+    const STAR: u8 = b'*';
+    const QUESTION: u8 = b'?';
+    fn same(self, other: u8, case: Case) -> bool {
+        match case {
+            Case::Sensitive => self == other,
+            Case::Insensitive => self.eq_ignore_ascii_case(&other),
         }
+    }
+}
+
+impl Symbol for char {
+    const STAR: char = '*';
+    const QUESTION: char = '?';
+    fn same(self, other: char, case: Case) -> bool {
+        match case {
+            Case::Sensitive => self == other,
+            Case::Insensitive => self == other || self.to_lowercase().eq(other.to_lowercase()),
+        }
+    }
+}
+
+/// Runs `f` over both texts as bytes when they are ASCII (as actions and ARNs are), else chars.
+fn with_symbols<R>(a: &str, b: &str, f: impl Fn(&[u8], &[u8]) -> R, g: impl Fn(&[char], &[char]) -> R) -> R {
+    if a.is_ascii() && b.is_ascii() {
+        f(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        g(&a, &b)
     }
 }
 
@@ -26,10 +58,48 @@ pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
     covers(pattern, text, case)
 }
 
-/// Is there a string both patterns match? Dynamic programming over pairs of positions.
+/// Is there a string both patterns match?
 pub fn intersects(a: &str, b: &str, case: Case) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    with_symbols(a, b, |a, b| intersects_in(a, b, case), |a, b| intersects_in(a, b, case))
+}
+
+fn intersects_in<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
+    // Cheap rejections first: patterns from different services differ in their literal start.
+    if !literal_ends_agree(a.iter().copied(), b.iter().copied(), case)
+        || !literal_ends_agree(a.iter().rev().copied(), b.iter().rev().copied(), case)
+    {
+        return false;
+    }
+    let wild = |x: &[T]| x.iter().any(|&c| c == T::STAR || c == T::QUESTION);
+    match (wild(a), wild(b)) {
+        (false, false) => a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x.same(y, case)),
+        (true, false) => covers_in(a, b, case),
+        (false, true) => covers_in(b, a, case),
+        (true, true) => intersects_dp(a, b, case),
+    }
+}
+
+/// Do the patterns agree up to the first `*` of either (read from the start, or reversed from
+/// the end)? If not, no string matches both.
+fn literal_ends_agree<T: Symbol>(mut a: impl Iterator<Item = T>, mut b: impl Iterator<Item = T>, case: Case) -> bool {
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), _) if x == T::STAR => return true,
+            (_, Some(y)) if y == T::STAR => return true,
+            (Some(x), Some(y)) => {
+                if x != T::QUESTION && y != T::QUESTION && !x.same(y, case) {
+                    return false;
+                }
+            }
+            (None, None) => return true,
+            // One pattern ends while the other still needs a character.
+            _ => return false,
+        }
+    }
+}
+
+/// Dynamic programming over pairs of positions: O(n·m).
+fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
     // reachable[i][j]: some string takes `a` to position i and `b` to position j.
     let width = b.len() + 1;
     let mut reachable = vec![false; (a.len() + 1) * width];
@@ -41,23 +111,23 @@ pub fn intersects(a: &str, b: &str, case: Case) -> bool {
             }
             let mut mark = |i: usize, j: usize| reachable[i * width + j] = true;
             // A star may match nothing.
-            if i < a.len() && a[i] == '*' {
+            if i < a.len() && a[i] == T::STAR {
                 mark(i + 1, j);
             }
-            if j < b.len() && b[j] == '*' {
+            if j < b.len() && b[j] == T::STAR {
                 mark(i, j + 1);
             }
             if i < a.len() && j < b.len() {
-                match (a[i], b[j]) {
-                    ('*', '*') => {
-                        mark(i + 1, j + 1);
-                    }
-                    // A star takes one character that the other side produces, and stays.
-                    ('*', _) => mark(i, j + 1),
-                    (_, '*') => mark(i + 1, j),
-                    ('?', _) | (_, '?') => mark(i + 1, j + 1),
-                    (x, y) if case.eq(x, y) => mark(i + 1, j + 1),
-                    _ => {}
+                let (x, y) = (a[i], b[j]);
+                if x == T::STAR && y == T::STAR {
+                    mark(i + 1, j + 1);
+                } else if x == T::STAR {
+                    // The star takes the character the other side produces, and stays.
+                    mark(i, j + 1);
+                } else if y == T::STAR {
+                    mark(i + 1, j);
+                } else if x == T::QUESTION || y == T::QUESTION || x.same(y, case) {
+                    mark(i + 1, j + 1);
                 }
             }
         }
@@ -65,22 +135,28 @@ pub fn intersects(a: &str, b: &str, case: Case) -> bool {
     reachable[a.len() * width + b.len()]
 }
 
-/// Does `outer` match every string `inner` matches? Two-pointer matching with one backtrack
-/// point: O(n·m) at worst, never exponential on hostile patterns. Sound but not complete: `inner` is read
-/// as text in which its own `*` may only be matched by a `*` of `outer` and its `?` by a `?` or
+/// Does `outer` match every string `inner` matches? Sound but not complete: `inner` is read as
+/// text in which its own `*` may only be matched by a `*` of `outer` and its `?` by a `?` or
 /// `*`. That answers every case IAM policies use (`iam:*` covers `iam:Pass*`).
 pub fn covers(outer: &str, inner: &str, case: Case) -> bool {
-    let p: Vec<char> = outer.chars().collect();
-    let t: Vec<char> = inner.chars().collect();
-    let step = |pc: char, tc: char| match pc {
-        '?' => tc != '*',
-        '*' => true,
-        _ => tc != '*' && tc != '?' && case.eq(pc, tc),
+    with_symbols(outer, inner, |p, t| covers_in(p, t, case), |p, t| covers_in(p, t, case))
+}
+
+/// Two-pointer matching with one backtrack point: O(n·m) at worst, never exponential.
+fn covers_in<T: Symbol>(p: &[T], t: &[T], case: Case) -> bool {
+    let step = |pc: T, tc: T| {
+        if pc == T::STAR {
+            true
+        } else if pc == T::QUESTION {
+            tc != T::STAR
+        } else {
+            tc != T::STAR && tc != T::QUESTION && pc.same(tc, case)
+        }
     };
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
+        if pi < p.len() && p[pi] == T::STAR {
             star = Some((pi, ti));
             pi += 1;
         } else if pi < p.len() && step(p[pi], t[ti]) {
@@ -94,7 +170,7 @@ pub fn covers(outer: &str, inner: &str, case: Case) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == T::STAR)
 }
 
 #[cfg(test)]
@@ -148,6 +224,14 @@ mod tests {
     fn glob() -> impl Strategy<Value = String> {
         proptest::collection::vec(prop_oneof![Just('a'), Just('b'), Just('*'), Just('?')], 0..=3)
             .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    #[test]
+    fn non_ascii_text_is_compared_by_character() {
+        assert!(intersects("arn:aws:s3:::ç*", "arn:aws:s3:::ç?", Sensitive));
+        assert!(covers("ç?", "çé", Sensitive));
+        assert!(intersects("Ç*", "ç", Insensitive));
+        assert!(!intersects("ç*", "é", Insensitive));
     }
 
     proptest! {

@@ -34,9 +34,16 @@ impl Builder {
         self.malformed.push(Malformed { loc: Loc { pointer: pointer.to_owned(), span }, problem });
     }
 
+    /// A string element. Numbers are accepted only where IAM reads them as text: account ids in
+    /// principals (`AWS: 123456789012` in YAML).
     fn text(&mut self, node: &Node, pointer: String, what: &str) -> Option<Text> {
-        match node.scalar_text() {
-            Some(text) => Some(Text { text: text.to_owned(), loc: Loc { pointer, span: node.span } }),
+        let text = match &node.value {
+            Value::String(text) => Some(text),
+            Value::Number(text) if what == "a principal" => Some(text),
+            _ => None,
+        };
+        match text {
+            Some(text) => Some(Text { text: text.clone(), loc: Loc { pointer, span: node.span } }),
             None => {
                 self.malformed(&pointer, node.span, format!("{what} must be a string, not {}", node.type_name()));
                 None
@@ -314,6 +321,6 @@ mod tests {
         let d = doc(r#"{"Statement": [{"Effect": "Allow", "Effect": "Deny"}]}"#);
         assert_eq!(d.duplicate_keys.len(), 1);
         assert_eq!(d.duplicate_keys[0].loc.pointer, "/Statement/0/Effect");
-        assert_eq!(d.duplicate_keys[0].loc.span.start, 37);
+        assert_eq!(d.duplicate_keys[0].loc.span.start, 35);
     }
 }

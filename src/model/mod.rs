@@ -41,6 +41,14 @@ impl Kind {
         }
     }
 
+    /// "an identity", "a trust": for messages.
+    pub fn with_article(self) -> String {
+        match self {
+            Kind::Identity => "an identity".into(),
+            kind => format!("a {}", kind.name()),
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }

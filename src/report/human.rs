@@ -65,7 +65,9 @@ fn render(handler: &dyn ReportHandler, diagnostic: &dyn Diagnostic, out: &mut dy
     let mut text = String::new();
     // Rendering into a String cannot fail on I/O; a formatting error would only truncate.
     let _ = fmt::write(&mut text, format_args!("{}", Rendered { handler, diagnostic }));
-    out.write_all(text.as_bytes())
+    // A blank line between diagnostics keeps them apart when scrolling.
+    out.write_all(text.trim_end().as_bytes())?;
+    out.write_all(b"\n\n")
 }
 
 struct Rendered<'a> {

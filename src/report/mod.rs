@@ -51,8 +51,11 @@ impl Report<'_> {
         &self.rules.rules[finding.rule]
     }
 
+    /// Every tool error, ordered by file and position (errors about no file first).
     pub fn tool_errors(&self) -> impl Iterator<Item = &ToolError> {
-        self.errors.iter().chain(self.files.iter().flat_map(|f| &f.errors))
+        let mut errors: Vec<&ToolError> = self.errors.iter().chain(self.files.iter().flat_map(|f| &f.errors)).collect();
+        errors.sort_by_key(|e| (e.file.clone(), e.span.map(|s| s.start)));
+        errors.into_iter()
     }
 
     pub fn counts(&self) -> Counts {

@@ -12,7 +12,51 @@ use crate::rules::Rule;
 use crate::source::LineIndex;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const FINGERPRINT_KEY: &str = "iamLint/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    automation_details: AutomationDetails,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+    invocations: [Invocation<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<SarifRule<'a>>,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -96,17 +140,94 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn physical_location(file: &str, region: Option<Region>) -> Value {
-    let mut location = json!({ "artifactLocation": { "uri": uri(file), "uriBaseId": "%SRCROOT%" } });
-    if let Some(region) = region {
-        location["region"] = json!({
-            "startLine": region.start.line,
-            "startColumn": region.start.column,
-            "endLine": region.end.line,
-            "endColumn": region.end.column,
-        });
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<SarifRegion>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    /// Exclusive.
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: MessageRef<'a>,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: Fingerprints,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+struct MessageRef<'a> {
+    text: &'a str,
+}
+
+/// Versioned: a new key scheme gets a new name, so GitHub does not mistake old keys for new.
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "iamLint/v1")]
+    key: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties {
+    policy_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: MessageRef<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location<'a>>,
+}
+
+fn physical_location(file: &str, region: Option<Region>) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation { uri: uri(file), uri_base_id: "%SRCROOT%" },
+        region: region.map(|r| SarifRegion {
+            start_line: r.start.line,
+            start_column: r.start.column,
+            end_line: r.end.line,
+            end_column: r.end.column,
+        }),
     }
-    location
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -117,58 +238,59 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         for finding in &file.findings {
             let rule = report.rule(finding);
             let region = Region::of(&index, finding.loc.span);
-            let key = fingerprint(&[&rule.id, &file.source.name, &finding.loc.pointer, &finding.element]);
-            results.push(json!({
-                "ruleId": rule.id,
-                "ruleIndex": finding.rule,
-                "level": level(finding.severity),
-                "message": { "text": finding.message },
-                "locations": [{
-                    "physicalLocation": physical_location(&file.source.name, Some(region)),
-                    "logicalLocations": [{
-                        "fullyQualifiedName": finding.loc.pointer,
-                        "kind": "value",
+            results.push(SarifResult {
+                rule_id: &rule.id,
+                rule_index: finding.rule,
+                level: level(finding.severity),
+                message: MessageRef { text: &finding.message },
+                locations: [Location {
+                    physical_location: physical_location(&file.source.name, Some(region)),
+                    logical_locations: vec![LogicalLocation {
+                        fully_qualified_name: &finding.loc.pointer,
+                        kind: "value",
                     }],
                 }],
-                "partialFingerprints": { FINGERPRINT_KEY: key },
-                "properties": { "policyKind": finding.kind.name() },
-            }));
+                partial_fingerprints: Fingerprints {
+                    key: fingerprint(&[&rule.id, &file.source.name, &finding.loc.pointer, &finding.element]),
+                },
+                properties: ResultProperties { policy_kind: finding.kind.name() },
+            });
         }
     }
-    let notifications: Vec<Value> = report
+    let notifications: Vec<Notification> = report
         .tool_errors()
         .map(|error| {
-            let mut notification = json!({ "level": "error", "message": { "text": error.message } });
-            if let Some(file) = &error.file {
-                let region = match (&error.text, error.span) {
-                    (Some(text), Some(span)) => Some(Region::of(&LineIndex::new(text), span)),
-                    _ => None,
-                };
-                notification["locations"] = json!([{ "physicalLocation": physical_location(file, region) }]);
-            }
-            notification
+            let region = match (&error.text, error.span) {
+                (Some(text), Some(span)) => Some(Region::of(&LineIndex::new(text), span)),
+                _ => None,
+            };
+            let locations = error
+                .file
+                .iter()
+                .map(|file| Location { physical_location: physical_location(file, region), logical_locations: vec![] })
+                .collect();
+            Notification { level: "error", message: MessageRef { text: &error.message }, locations }
         })
         .collect();
-    let document = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "iam-lint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": rules,
-            }},
-            "automationDetails": { "id": "iam-lint/" },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": notifications.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
+    let version = env!("CARGO_PKG_VERSION");
+    let driver = Driver {
+        name: "iam-lint",
+        version,
+        semantic_version: version,
+        information_uri: env!("CARGO_PKG_REPOSITORY"),
+        rules,
+    };
+    let run = Run {
+        tool: Tool { driver },
+        automation_details: AutomationDetails { id: "iam-lint/" },
+        column_kind: "unicodeCodePoints",
+        results,
+        invocations: [Invocation {
+            execution_successful: notifications.is_empty(),
+            tool_execution_notifications: notifications,
         }],
-    });
+    };
+    let document = Log { schema: SCHEMA, version: "2.1.0", runs: [run] };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

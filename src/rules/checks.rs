@@ -150,7 +150,10 @@ fn missing_version(doc: &PolicyDoc) -> Vec<Hit> {
 fn invalid_version(doc: &PolicyDoc) -> Vec<Hit> {
     match &doc.version {
         Some(version) if version.text != CURRENT_VERSION && version.text != OLD_VERSION => {
-            let problem = format!("`{}` is not a policy language version", version.text);
+            let problem = match version.text.as_str() {
+                "" => "an empty `Version` is not a policy language version".to_owned(),
+                text => format!("`{text}` is not a policy language version"),
+            };
             vec![Hit::at(version, vec![("problem", problem), ("version", version.text.clone())])]
         }
         _ => Vec::new(),
@@ -188,7 +191,12 @@ fn resource_conflict(kind: Kind, statement: &Statement) -> Option<Hit> {
         (Some(_), Some(not_resource)) => {
             Some(Hit::key(&not_resource.key, "NotResource", statement, "has both `Resource` and `NotResource`"))
         }
-        // A role's trust policy applies to the role itself and names no resource.
+        // A role's trust policy applies to the role itself: IAM rejects a resource there.
+        (Some(clause), None) | (None, Some(clause)) if kind == Kind::Trust => {
+            let named = if statement.resource.is_some() { "Resource" } else { "NotResource" };
+            let problem = format!("has `{named}`, which a trust policy must not have");
+            Some(Hit::key(&clause.key, named, statement, &problem))
+        }
         (None, None) if kind != Kind::Trust => {
             Some(Hit::statement(statement, "has neither `Resource` nor `NotResource`"))
         }
@@ -201,7 +209,7 @@ fn invalid_actions(statement: &Statement) -> Vec<Hit> {
     clauses
         .flat_map(|clause| &clause.items)
         .filter(|item| !is_action_glob(&item.text))
-        .map(|item| Hit::at(item, vec![("sid", statement.label()), ("action", item.text.clone())]))
+        .map(|item| Hit::at(item, vec![("sid", statement.label()), ("action", format!("`{}`", item.text))]))
         .collect()
 }
 
@@ -226,11 +234,11 @@ fn misplaced_principal(kind: Kind, statement: &Statement) -> Option<Hit> {
     match (kind, principal) {
         (Kind::Identity | Kind::Boundary, Some(principal)) => {
             let problem =
-                format!("has `{named}`, but a {} policy applies to the principal it is attached to", kind.name());
+                format!("has `{named}`, but {} policy applies to the principal it is attached to", kind.with_article());
             Some(Hit::key(&principal.key, named, statement, &problem))
         }
         (Kind::Resource | Kind::Trust, None) => {
-            let problem = format!("has no `Principal`, which a {} policy needs", kind.name());
+            let problem = format!("has no `Principal`, which {} policy needs", kind.with_article());
             Some(Hit::statement(statement, &problem))
         }
         _ => None,

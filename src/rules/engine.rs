@@ -50,7 +50,11 @@ fn interpolate(template: &str, vars: &[(&'static str, String)]) -> String {
         let after = &rest[open + 1..];
         match after.find('}').and_then(|close| Some((close, vars.iter().find(|(k, _)| *k == &after[..close])?))) {
             Some((close, (_, value))) => {
-                out.push_str(value);
+                // Element text comes from the linted file: keep control characters from
+                // breaking one-line output formats.
+                for c in value.chars() {
+                    if c.is_control() { out.extend(c.escape_default()) } else { out.push(c) }
+                }
                 rest = &after[close + 1..];
             }
             None => {
@@ -71,5 +75,7 @@ mod tests {
     fn interpolates_known_names_and_keeps_other_braces() {
         let vars = [("action", "iam:*".to_owned()), ("sid", "S1".to_owned())];
         assert_eq!(interpolate("`{action}` in {sid} {x} {", &vars), "`iam:*` in S1 {x} {");
+        let vars = [("action", "s3:Get\nObject\t".to_owned())];
+        assert_eq!(interpolate("{action}", &vars), "s3:Get\\nObject\\t");
     }
 }

@@ -73,6 +73,15 @@ fn element(loc: &Loc, text: &str) -> Text {
     Text { text: text.to_owned(), loc: loc.clone() }
 }
 
+/// How an `{action}` or `{resource}` reads in a message: code, and for a whole `NotAction` or
+/// `NotResource` clause what it means.
+fn display_element(text: &str) -> String {
+    match text {
+        "NotAction" | "NotResource" => format!("`{text}` (everything not listed)"),
+        _ => format!("`{text}`"),
+    }
+}
+
 impl StatementMatcher {
     /// The variables this matcher's hits carry, for validating a rule's message.
     pub(crate) fn variables(&self) -> Vec<&'static str> {
@@ -81,6 +90,9 @@ impl StatementMatcher {
             ReportAt::Action => vars.push("action"),
             ReportAt::Resource => vars.push("resource"),
             _ => {}
+        }
+        if self.condition.is_some() {
+            vars.push("condition-key");
         }
         vars
     }
@@ -124,9 +136,12 @@ impl StatementMatcher {
             .map(|target| {
                 let mut vars = vec![("sid", statement.label()), ("kind", doc.kind.name().to_owned())];
                 match self.report_at {
-                    ReportAt::Action => vars.push(("action", target.text.clone())),
-                    ReportAt::Resource => vars.push(("resource", target.text.clone())),
+                    ReportAt::Action => vars.push(("action", display_element(&target.text))),
+                    ReportAt::Resource => vars.push(("resource", display_element(&target.text))),
                     _ => {}
+                }
+                if let Some(ConditionTest::LacksKey(key) | ConditionTest::HasKey(key)) = &self.condition {
+                    vars.push(("condition-key", key.clone()));
                 }
                 Hit { loc: target.loc, element: target.text, vars }
             })

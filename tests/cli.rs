@@ -1,0 +1,169 @@
+//! The command line as users see it: help, every format, every exit code (DESIGN §7, §10).
+//! Snapshots live in tests/snapshots; review changes with `cargo insta review` or by reading
+//! the `.snap.new` files.
+
+mod common;
+
+use common::{Output, run, run_graphical};
+use insta::assert_snapshot;
+
+const ADMIN: &str = "testdata/cli/admin.json";
+const CLEAN: &str = "testdata/cli/clean.json";
+
+/// Exit code and both streams, as one snapshot.
+fn shown(out: &Output) -> String {
+    format!("exit: {}\n--- stdout\n{}--- stderr\n{}", out.code, out.stdout, out.stderr)
+}
+
+#[test]
+fn help() {
+    assert_snapshot!(shown(&run(&["--help"])));
+    assert_snapshot!("check_help", shown(&run(&["check", "--help"])));
+}
+
+#[test]
+fn version_names_the_package_version() {
+    let out = run(&["--version"]);
+    assert_eq!((out.code, out.stdout.trim()), (0, format!("iam-lint {}", env!("CARGO_PKG_VERSION")).as_str()));
+}
+
+#[test]
+fn human_narrated_when_not_a_terminal() {
+    assert_snapshot!(shown(&run(&["check", ADMIN])));
+}
+
+#[test]
+fn human_graphical_on_a_terminal() {
+    assert_snapshot!(shown(&run_graphical(&["check", ADMIN])));
+}
+
+#[test]
+fn concise() {
+    assert_snapshot!(shown(&run(&["check", "--format", "concise", ADMIN, CLEAN])));
+}
+
+#[test]
+fn json() {
+    assert_snapshot!(shown(&run(&["check", "--format", "json", ADMIN])));
+}
+
+#[test]
+fn sarif() {
+    assert_snapshot!(shown(&run(&["check", "--format", "sarif", ADMIN])));
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    for format in ["human", "concise", "json", "sarif"] {
+        let args = ["check", "--format", format, "testdata"];
+        assert_eq!(run(&args).stdout, run(&args).stdout, "{format}");
+    }
+}
+
+#[test]
+fn exit_0_when_clean() {
+    assert_snapshot!(shown(&run(&["check", CLEAN])));
+}
+
+#[test]
+fn exit_1_on_findings_at_or_above_fail_on() {
+    let warnings_only = "testdata/cli/warnings-only.yaml";
+    assert_eq!(run(&["check", warnings_only]).code, 1);
+    assert_eq!(run(&["check", "--fail-on", "error", warnings_only]).code, 0);
+    assert_eq!(run(&["check", "--fail-on", "note", warnings_only]).code, 1);
+    assert_eq!(run(&["check", "--fail-on", "never", ADMIN]).code, 0);
+    assert_eq!(run(&["check", "--fail-on", "error", ADMIN]).code, 1);
+}
+
+#[test]
+fn exit_2_on_malformed_input_and_other_files_still_linted() {
+    let out = run(&["check", "--format", "concise", "testdata/cli/broken.json", ADMIN]);
+    assert_snapshot!(shown(&out));
+}
+
+#[test]
+fn malformed_input_narrated() {
+    assert_snapshot!(shown(&run(&["check", "testdata/cli/broken.json"])));
+}
+
+#[test]
+fn exit_2_when_a_named_file_is_not_a_policy() {
+    assert_snapshot!(shown(&run(&["check", "testdata/cli/not-a-policy.json"])));
+}
+
+#[test]
+fn exit_2_when_a_path_does_not_exist() {
+    assert_snapshot!(shown(&run(&["check", "--format", "concise", "testdata/cli/missing.json", CLEAN])));
+}
+
+#[test]
+fn exit_2_on_usage_errors() {
+    assert_snapshot!(shown(&run(&["check", "--format", "xml", CLEAN])));
+    assert_snapshot!("unknown_selector", shown(&run(&["check", "--select", "LP999", CLEAN])));
+}
+
+#[test]
+fn exit_2_on_a_bad_rule_pack_pointing_into_it() {
+    assert_snapshot!(shown(&run(&["check", "--rules", "testdata/cli/bad-pack.toml", CLEAN])));
+}
+
+#[test]
+fn extra_rule_packs_add_rules() {
+    let out =
+        run(&["check", "--format", "concise", "--rules", "testdata/cli/org-pack.toml", "testdata/cli/deletes.json"]);
+    assert_snapshot!(shown(&out));
+}
+
+#[test]
+fn select_and_ignore_by_id_and_prefix() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push(ADMIN);
+        let report: serde_json::Value = serde_json::from_str(&run(&all).stdout).unwrap();
+        report["findings"].as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ids(&["--select", "LP001"]), ["LP001"]);
+    assert_eq!(ids(&["--select", "lp00"]), ["LP003", "LP005", "LP004", "LP001", "LP003", "LP004"]);
+    assert_eq!(ids(&["--select", "LP", "--ignore", "LP003,LP004"]), ["LP005", "LP001", "LP010"]);
+}
+
+#[test]
+fn walking_honours_gitignore_and_skips_files_that_are_not_policies() {
+    assert_snapshot!(shown(&run(&["check", "--format", "concise", "testdata/cli/walk"])));
+    let out = run(&["check", "--format", "concise", "--no-ignore", "testdata/cli/walk"]);
+    assert!(out.stdout.contains("walk/ignored.json"), "{}", out.stdout);
+}
+
+#[test]
+fn kind_override() {
+    let out = run(&["check", "--format", "concise", "--kind", "boundary", ADMIN]);
+    assert!(!out.stdout.contains("LP001"), "boundaries are not checked for admin access: {}", out.stdout);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn output_file() {
+    let dir = std::env::temp_dir().join(format!("iam-lint-cli-{}", std::process::id()));
+    let target = dir.join("nested/report.sarif");
+    let out = run(&["check", "--format", "sarif", "-o", target.to_str().unwrap(), ADMIN]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(written, run(&["check", "--format", "sarif", ADMIN]).stdout);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn rules_table_and_json() {
+    assert_snapshot!(shown(&run(&["rules"])));
+    let out = run(&["rules", "--json"]);
+    let rules: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(rules.as_array().unwrap().iter().any(|r| r["id"] == "LP003" && r["severity"] == "error"));
+}
+
+#[test]
+fn explain() {
+    assert_snapshot!(shown(&run(&["explain", "LP003"])));
+    assert_snapshot!("explain_lower_case", shown(&run(&["explain", "lp003"])));
+    assert_snapshot!("explain_unknown", shown(&run(&["explain", "LP999"])));
+}

@@ -1,0 +1,48 @@
+//! Running iam-lint in process, as the binary would, with captured output.
+
+#![allow(dead_code)] // Each test crate uses the part it needs.
+
+use std::path::{Path, PathBuf};
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs with narrated diagnostics, as when output is not a terminal.
+pub fn run(args: &[&str]) -> Output {
+    run_with(args, false)
+}
+
+/// Runs with graphical (uncoloured) diagnostics, as on a terminal.
+pub fn run_graphical(args: &[&str]) -> Output {
+    run_with(args, true)
+}
+
+fn run_with(args: &[&str], graphical: bool) -> Output {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let mut io = iam_lint::Io { stdout: &mut stdout, stderr: &mut stderr, color: false, graphical };
+    let argv = std::iter::once("iam-lint").chain(args.iter().copied());
+    let code = iam_lint::run(argv, &mut io) as i32;
+    Output { code, stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file below `dir`, sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { stack.push(path) } else { files.push(path) }
+        }
+    }
+    files.sort();
+    files
+}

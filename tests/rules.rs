@@ -1,0 +1,111 @@
+//! The per-rule fixture harness (DESIGN §10). For every built-in rule `ID` there must be
+//! `testdata/rules/ID/pass/*` and `testdata/rules/ID/fail/*`. Each case is linted with only
+//! that rule selected (plus the arguments in an optional `<case>.args` file, one per line):
+//! a pass case must report nothing; a fail case must report exactly the lines of its sidecar
+//! `<case>.expected`, each `ID severity line:col pointer message`. `IAM_LINT_BLESS=1` rewrites
+//! the sidecars from what iam-lint reports.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::{files_below, repo, run};
+
+fn builtin_rule_ids() -> BTreeSet<String> {
+    let out = run(&["rules", "--json"]);
+    let rules: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+}
+
+fn is_case(path: &Path) -> bool {
+    !matches!(path.extension().and_then(|e| e.to_str()), Some("expected" | "args"))
+}
+
+fn sidecar(case: &Path, extension: &str) -> PathBuf {
+    case.with_extension(extension)
+}
+
+/// Lints one case with only `rule` selected; returns the findings as `.expected` lines.
+fn lint_case(rule: &str, case: &Path) -> Result<String, String> {
+    let case_arg = case.to_str().unwrap();
+    let extra = std::fs::read_to_string(sidecar(case, "args")).unwrap_or_default();
+    let mut args = vec!["check", "--format", "json", "--select", rule];
+    args.extend(extra.lines().map(str::trim).filter(|l| !l.is_empty()));
+    args.push(case_arg);
+    let out = run(&args);
+    let report: serde_json::Value =
+        serde_json::from_str(&out.stdout).map_err(|e| format!("no JSON report ({e}): {}", out.stderr))?;
+    if let Some(errors) = report["errors"].as_array().filter(|e| !e.is_empty()) {
+        return Err(format!("tool errors: {errors:?}"));
+    }
+    let lines: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}:{} {} {}",
+                f["rule_id"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["pointer"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    Ok(lines.iter().map(|l| format!("{l}\n")).collect())
+}
+
+#[test]
+fn every_rule_has_pass_and_fail_fixtures_that_behave() {
+    let ids = builtin_rule_ids();
+    let root = repo().join("testdata/rules");
+    let bless = std::env::var_os("IAM_LINT_BLESS").is_some_and(|v| v == "1");
+    let mut problems = Vec::new();
+    let folders: BTreeSet<String> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    for folder in folders.difference(&ids) {
+        problems.push(format!("testdata/rules/{folder} names no built-in rule"));
+    }
+    for id in &ids {
+        for outcome in ["pass", "fail"] {
+            let dir = root.join(id).join(outcome);
+            let cases: Vec<PathBuf> =
+                if dir.is_dir() { files_below(&dir).into_iter().filter(|p| is_case(p)).collect() } else { vec![] };
+            if cases.is_empty() {
+                problems.push(format!("rule {id} has no {outcome} fixture in testdata/rules/{id}/{outcome}/"));
+            }
+            for case in cases {
+                let shown = case.strip_prefix(repo()).unwrap().display().to_string();
+                let found = match lint_case(id, &case) {
+                    Ok(found) => found,
+                    Err(err) => {
+                        problems.push(format!("{shown}: {err}"));
+                        continue;
+                    }
+                };
+                if outcome == "pass" {
+                    if !found.is_empty() {
+                        problems.push(format!("{shown} should pass but reports:\n{found}"));
+                    }
+                    continue;
+                }
+                let expected_path = sidecar(&case, "expected");
+                if bless {
+                    std::fs::write(&expected_path, &found).unwrap();
+                }
+                let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+                if found.is_empty() {
+                    problems.push(format!("{shown} should fail but reports nothing"));
+                } else if found != expected {
+                    problems.push(format!(
+                        "{shown} differs from its .expected:\n--- expected\n{expected}+++ found\n{found}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} fixture problem(s):\n\n{}", problems.len(), problems.join("\n\n"));
+}

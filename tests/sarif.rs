@@ -1,0 +1,129 @@
+//! SARIF conformance: every fixture's SARIF validates against the SARIF 2.1.0 schema and meets
+//! what GitHub code scanning requires of an upload (DESIGN §7).
+
+mod common;
+
+use std::path::Path;
+
+use common::{files_below, repo, run};
+use serde_json::Value;
+
+fn schema() -> (boon::Schemas, boon::SchemaIndex) {
+    let text = std::fs::read_to_string(repo().join("testdata/sarif/sarif-schema-2.1.0.json")).unwrap();
+    let mut compiler = boon::Compiler::new();
+    let url = "https://iam-lint.invalid/sarif-schema-2.1.0.json";
+    compiler.add_resource(url, serde_json::from_str(&text).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let index = compiler.compile(url, &mut schemas).unwrap();
+    (schemas, index)
+}
+
+fn is_input(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml"))
+        && !path.starts_with(repo().join("testdata/sarif"))
+}
+
+/// GitHub's upload rules beyond the schema; returns what is wrong.
+fn github_problems(sarif: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let runs = sarif["runs"].as_array().unwrap();
+    if runs.len() != 1 {
+        problems.push(format!("{} runs, expected one", runs.len()));
+    }
+    let run = &runs[0];
+    if run["automationDetails"]["id"] != "iam-lint/" {
+        problems.push("automationDetails.id is not `iam-lint/`".into());
+    }
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap_or("?");
+        for field in ["name", "shortDescription", "fullDescription", "help", "helpUri", "defaultConfiguration"] {
+            if rule[field].is_null() {
+                problems.push(format!("rule {id} has no {field}"));
+            }
+        }
+        let tags = rule["properties"]["tags"].as_array().map_or(0, Vec::len);
+        if tags == 0 || tags > 10 {
+            problems.push(format!("rule {id} has {tags} tags (GitHub reads 1 to 10)"));
+        }
+        if let Some(score) = rule["properties"].get("security-severity") {
+            let valid = score.as_str().and_then(|s| s.parse::<f64>().ok()).is_some_and(|s| (0.0..=10.0).contains(&s));
+            if !valid {
+                problems.push(format!("rule {id} security-severity {score} is not a string holding 0.0-10.0"));
+            }
+        }
+    }
+    let results = run["results"].as_array().unwrap();
+    if results.len() > 25_000 {
+        problems.push("more than 25,000 results".into());
+    }
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        if rules.get(index).map(|r| &r["id"]) != Some(&result["ruleId"]) {
+            problems.push(format!("ruleIndex {index} does not name rule {}", result["ruleId"]));
+        }
+        if result["partialFingerprints"].as_object().is_none_or(|f| f.is_empty()) {
+            problems.push("a result has no partialFingerprints".into());
+        }
+        let locations = result["locations"].as_array().unwrap();
+        if locations.len() != 1 {
+            problems.push("a result does not have exactly one location".into());
+        }
+        let physical = &locations[0]["physicalLocation"];
+        let uri = physical["artifactLocation"]["uri"].as_str().unwrap();
+        if uri.contains('\\') || uri.starts_with('/') || uri.contains("://") {
+            problems.push(format!("uri `{uri}` is not relative with forward slashes"));
+        }
+        if physical["artifactLocation"]["uriBaseId"] != "%SRCROOT%" {
+            problems.push("uriBaseId is not %SRCROOT%".into());
+        }
+        let region = &physical["region"];
+        let (start, end) = (
+            (region["startLine"].as_u64().unwrap(), region["startColumn"].as_u64().unwrap()),
+            (region["endLine"].as_u64().unwrap(), region["endColumn"].as_u64().unwrap()),
+        );
+        if start.0 == 0 || start.1 == 0 || end <= start {
+            problems.push(format!("region {start:?}..{end:?} is not 1-based with an exclusive end after its start"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_fixture_gives_valid_sarif_that_github_accepts() {
+    let (schemas, index) = schema();
+    let mut inputs: Vec<String> = files_below(&repo().join("testdata"))
+        .into_iter()
+        .filter(|p| is_input(p))
+        .map(|p| p.strip_prefix(repo()).unwrap().to_string_lossy().into_owned())
+        .collect();
+    inputs.push("testdata".into());
+    assert!(inputs.len() > 20, "too few fixtures found: {inputs:?}");
+    let mut results = 0;
+    for input in &inputs {
+        let out = run(&["check", "--format", "sarif", input]);
+        let sarif: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{input}: not JSON: {e}"));
+        if let Err(err) = schemas.validate(&sarif, index) {
+            panic!("{input}: SARIF does not validate against the 2.1.0 schema:\n{err:#}");
+        }
+        let problems = github_problems(&sarif);
+        assert!(problems.is_empty(), "{input}: {problems:#?}");
+        results += sarif["runs"][0]["results"].as_array().unwrap().len();
+    }
+    assert!(results > 0, "no fixture produced a result, so nothing about results was checked");
+}
+
+#[test]
+fn tool_errors_become_notifications_and_still_validate() {
+    let (schemas, index) = schema();
+    let out = run(&["check", "--format", "sarif", "testdata/cli/broken.json", "testdata/cli/missing.json"]);
+    assert_eq!(out.code, 2);
+    let sarif: Value = serde_json::from_str(&out.stdout).unwrap();
+    schemas.validate(&sarif, index).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notifications.len(), 2, "{notifications:#?}");
+    assert_eq!(notifications[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
+    assert!(out.stderr.contains("broken.json:4:49: error: invalid JSON"), "{}", out.stderr);
+}
