@@ -78,9 +78,19 @@ pub struct RulesArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rule_packs: Vec<PathBuf>,
 
-    /// Print the rules as JSON
-    #[arg(long)]
-    pub json: bool,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule
+    Table,
+    /// Every rule's metadata
+    Json,
+    /// The rules reference, as in docs/rules.md
+    Markdown,
 }
 
 #[derive(Debug, Args)]

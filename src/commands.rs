@@ -11,7 +11,7 @@ use std::sync::Arc;
 use clap::Parser;
 use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs};
+use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs, RulesFormat};
 use crate::discover::{Input, discover, display_path, io_reason};
 use crate::error::ToolError;
 use crate::lint::{FileReport, lint_file};
@@ -157,12 +157,11 @@ fn write_to_file(path: &std::path::Path, format: Format, report: &Report<'_>) ->
 
 fn list_rules(args: &RulesArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
     let rules = load_rules(&args.rule_packs)?;
-    let written = if args.json {
-        report::write_rules_json(&rules, io.stdout)
-    } else {
-        report::write_rules_table(&rules, io.stdout)
-    };
-    best_effort(written);
+    best_effort(match args.format {
+        RulesFormat::Table => report::write_rules_table(&rules, io.stdout),
+        RulesFormat::Json => report::write_rules_json(&rules, io.stdout),
+        RulesFormat::Markdown => report::write_rules_markdown(&rules, io.stdout),
+    });
     Ok(Exit::Clean)
 }
 

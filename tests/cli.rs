@@ -156,7 +156,7 @@ fn output_file() {
 #[test]
 fn rules_table_and_json() {
     assert_snapshot!(shown(&run(&["rules"])));
-    let out = run(&["rules", "--json"]);
+    let out = run(&["rules", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(rules.as_array().unwrap().iter().any(|r| r["id"] == "LP003" && r["severity"] == "error"));
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use common::{files_below, repo, run};
 
 fn builtin_rule_ids() -> BTreeSet<String> {
-    let out = run(&["rules", "--json"]);
+    let out = run(&["rules", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
 }

@@ -149,7 +149,7 @@ mod tests {
         assert!(star.covers_set(&bucket) && bucket.covers_set(&object) && !object.covers_set(&bucket));
         assert!(star.covers_set(&not_bucket) && !bucket.covers_set(&not_bucket));
         assert!(!not_bucket.covers_set(&object));
-        assert!(ResourceSet::new(&clause(&["arn:aws:s3:::Bucket/*"]), false).covers_set(&bucket) == false);
+        assert!(!ResourceSet::new(&clause(&["arn:aws:s3:::Bucket/*"]), false).covers_set(&bucket));
     }
 
     const ACTIONS: [&str; 8] = [

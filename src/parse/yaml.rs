@@ -247,7 +247,7 @@ fn apply_tag(node: Node, tag: Option<&Tag>) -> Node {
 mod tests {
     use super::*;
 
-    fn text_at<'a>(text: &'a str, span: Span) -> &'a str {
+    fn text_at(text: &str, span: Span) -> &str {
         &text[span.start..span.end]
     }
 

@@ -15,7 +15,7 @@ use crate::lint::FileReport;
 use crate::rules::{Rule, RuleSet};
 use crate::source::{LineCol, LineIndex, Span};
 
-pub use catalogue::{write_explanation, write_rules_json, write_rules_table};
+pub use catalogue::{write_explanation, write_rules_json, write_rules_markdown, write_rules_table};
 pub use human::{HumanStyle, write_errors as write_errors_human};
 
 /// Everything a run produced, in report order.

@@ -1,0 +1,72 @@
+//! Real inputs nobody on the team wrote (../shared/corpus, see its README): every AWS managed
+//! policy and the aws-samples policy examples lint without a crash or tool error, with stable
+//! output, and known facts about them hold. Skips, saying so, when the corpus is absent (a
+//! clone of this repository alone); CI always has it.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{repo, run};
+use serde_json::Value;
+
+fn corpus(folder: &str) -> Option<PathBuf> {
+    let path = repo().join("../shared/corpus").join(folder);
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is absent (the shared corpus is not beside this clone)", path.display());
+        None
+    }
+}
+
+fn lint_json(path: &std::path::Path) -> (i32, Value, String) {
+    let out = run(&["check", "--format", "json", path.to_str().unwrap()]);
+    let report = serde_json::from_str(&out.stdout).unwrap();
+    (out.code, report, out.stdout)
+}
+
+fn findings_of<'a>(report: &'a Value, file_suffix: &str) -> Vec<&'a str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().ends_with(file_suffix))
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn aws_managed_policies() {
+    let Some(managed) = corpus("managed") else { return };
+    let (code, report, text) = lint_json(&managed);
+    assert_eq!(code, 1, "findings, and no tool error: {:?}", report["errors"]);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+    assert!(report["summary"]["policies"].as_u64().unwrap() > 1_500, "{}", report["summary"]);
+    // Facts about the corpus that any correct linter reports.
+    assert_eq!(findings_of(&report, "/AdministratorAccess.json"), ["LP001", "LP003", "LP010", "LP004"]);
+    assert!(findings_of(&report, "/PowerUserAccess.json").contains(&"LP007"));
+    assert_eq!(findings_of(&report, "/AmazonS3ReadOnlyAccess.json"), ["LP005"; 5]);
+    // No grammar finding: AWS's current managed policies are valid IAM.
+    let grammar: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"].as_str().unwrap().starts_with('G'))
+        .collect();
+    assert!(grammar.is_empty(), "{grammar:#?}");
+    assert_eq!(text, lint_json(&managed).2, "output differs between two runs");
+}
+
+#[test]
+fn aws_samples_policy_examples() {
+    let Some(policies) = corpus("policies") else { return };
+    let (_, report, _) = lint_json(&policies);
+    // One example carries `//` comments, which IAM rejects: the only error, with its place.
+    let errors = report["errors"].as_array().unwrap();
+    let places: Vec<String> =
+        errors.iter().map(|e| format!("{}:{}: {}", e["file"].as_str().unwrap(), e["line"], e["message"])).collect();
+    assert_eq!(errors.len(), 1, "{places:#?}");
+    assert!(places[0].contains("deny-service-specific-credential-by-type.json:15"), "{places:#?}");
+    assert!(report["summary"]["policies"].as_u64().unwrap() > 80);
+}

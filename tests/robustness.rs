@@ -1,0 +1,164 @@
+//! Bad input never crashes iam-lint (DESIGN §8): every fixture, truncated at many points and
+//! mutated at random (seeded, so failures reproduce), goes through `check`, which must exit 0,
+//! 1 or 2 with a well-formed report, quickly. Plus hostile inputs built on purpose.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{files_below, repo, run};
+
+/// xorshift64*: a tiny deterministic generator, so every run mutates the same way.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Bytes that matter to JSON and YAML parsers, and some that are not text at all.
+const INTERESTING: &[u8] = b"{}[]\":,'\n\r\t\\*?!&|-# \x00\xff\xfe\xc3";
+
+fn mutate(original: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut bytes = original.to_vec();
+    for _ in 0..=rng.below(3) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(5) {
+            0 if at < bytes.len() => bytes[at] = INTERESTING[rng.below(INTERESTING.len())],
+            1 if at < bytes.len() => bytes[at] = rng.next() as u8,
+            2 => {
+                let end = (at + rng.below(16)).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            3 => {
+                let end = (at + rng.below(32)).min(bytes.len());
+                let copy = bytes[at..end].to_vec();
+                let to = rng.below(bytes.len() + 1);
+                bytes.splice(to..to, copy);
+            }
+            _ => bytes.insert(at.min(bytes.len()), INTERESTING[rng.below(INTERESTING.len())]),
+        }
+    }
+    bytes
+}
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("iam-lint-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Lints `bytes` as a file named like `like`; checks the contract and returns the exit code.
+fn lint_bytes(scratch: &Scratch, like: &Path, bytes: &[u8], what: &str) -> i32 {
+    let path = scratch.0.join(format!("case.{}", like.extension().unwrap().to_str().unwrap()));
+    std::fs::write(&path, bytes).unwrap();
+    let started = Instant::now();
+    let out = run(&["check", "--format", "json", path.to_str().unwrap()]);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "{what}: took {took:?}");
+    assert!((0..=2).contains(&out.code), "{what}: exit {}", out.code);
+    let report: serde_json::Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{what}: report is not JSON ({e})"));
+    let tool_errors = report["errors"].as_array().unwrap().len();
+    assert_eq!(out.code == 2, tool_errors > 0, "{what}: exit {} with {tool_errors} errors", out.code);
+    out.code
+}
+
+#[test]
+fn truncated_and_mutated_fixtures_never_crash() {
+    let fixtures: Vec<PathBuf> = files_below(&repo().join("testdata"))
+        .into_iter()
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+        .filter(|p| !p.starts_with(repo().join("testdata/sarif")))
+        .collect();
+    assert!(fixtures.len() > 50, "too few fixtures: {}", fixtures.len());
+    let scratch = Scratch::new("mutations");
+    let mut rng = Rng(0x1a2b_3c4d_5e6f_7788);
+    let mut runs = 0;
+    let mut codes = [0usize; 3];
+    for fixture in &fixtures {
+        let original = std::fs::read(fixture).unwrap();
+        let name = fixture.strip_prefix(repo()).unwrap().display();
+        let step = (original.len() / 24).max(1);
+        for cut in (0..original.len()).step_by(step) {
+            let code = lint_bytes(&scratch, fixture, &original[..cut], &format!("{name} cut at {cut}"));
+            codes[code as usize] += 1;
+            runs += 1;
+        }
+        for round in 0..24 {
+            let mutated = mutate(&original, &mut rng);
+            let code = lint_bytes(&scratch, fixture, &mutated, &format!("{name} mutation {round}"));
+            codes[code as usize] += 1;
+            runs += 1;
+        }
+    }
+    // The sweep must exercise every outcome, or it is not testing what it claims.
+    assert!(codes.iter().all(|&n| n > 0), "exit codes seen {codes:?} over {runs} runs");
+}
+
+fn hostile(name: &str, extension: &str, bytes: Vec<u8>) -> (String, PathBuf, Vec<u8>) {
+    (name.to_owned(), PathBuf::from(format!("x.{extension}")), bytes)
+}
+
+#[test]
+fn hostile_inputs_are_clear_errors() {
+    let scratch = Scratch::new("hostile");
+    let deep_json = format!("{{\"Statement\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_yaml = format!("Statement:\n{}", "- ".repeat(50_000));
+    let mut laughs = String::from("Statement: &a [\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\"]\n");
+    for level in 0..12 {
+        let aliases = ["*a"; 9].join(", ");
+        laughs.push_str(&format!("L{level}: &a [{aliases}]\n"));
+    }
+    let cases = [
+        hostile("deeply nested JSON", "json", deep_json.into_bytes()),
+        hostile("deeply nested YAML", "yaml", deep_yaml.into_bytes()),
+        hostile("YAML alias bomb", "yaml", laughs.into_bytes()),
+        hostile("empty file", "json", Vec::new()),
+        hostile("only a BOM", "json", "\u{feff}".into()),
+        hostile("UTF-16", "json", vec![0xff, 0xfe, b'{', 0, b'}', 0]),
+        hostile("NUL bytes", "json", b"{\"Statement\": [\0]}".to_vec()),
+        hostile(
+            "huge string",
+            "json",
+            format!("{{\"Statement\": [{{\"Sid\": \"{}\"}}]}}", "x".repeat(5_000_000)).into(),
+        ),
+        hostile("many statements", "json", {
+            let statement = r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#;
+            format!("{{\"Version\":\"2012-10-17\",\"Statement\":[{}]}}", vec![statement; 20_000].join(",")).into()
+        }),
+    ];
+    for (name, like, bytes) in cases {
+        lint_bytes(&scratch, &like, &bytes, &name);
+    }
+}
+
+#[test]
+fn bom_and_crlf_are_read_like_plain_text() {
+    let scratch = Scratch::new("bom");
+    let policy = "{\r\n  \"Version\": \"2012-10-17\",\r\n  \"Statement\": [\r\n    {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}\r\n  ]\r\n}\r\n";
+    let path = scratch.0.join("p.json");
+    std::fs::write(&path, format!("\u{feff}{policy}")).unwrap();
+    let out = run(&["check", "--format", "concise", "--select", "LP001", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("p.json:4:35: LP001"), "{}", out.stdout);
+}
