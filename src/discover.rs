@@ -1,7 +1,7 @@
 //! Which files to lint: paths named on the command line as they are, directories walked with
 //! the `ignore` crate (.gitignore honoured), keeping JSON and YAML files, in a stable order.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
 
@@ -60,12 +60,32 @@ fn walk(root: &Path, honour_ignores: bool, inputs: &mut Vec<Input>, errors: &mut
     }
 }
 
-/// How a path is shown: as given, without a leading `./`, with forward slashes.
+/// How a path is shown and written into reports: relative to the current directory when it
+/// is inside it, without `.` and with `..` resolved lexically, with forward slashes.
 pub fn display_path(path: &Path) -> String {
-    let shown = path.to_string_lossy().replace('\\', "/");
-    match shown.strip_prefix("./") {
-        Some(rest) if !rest.is_empty() => rest.to_owned(),
-        _ => shown,
+    let relative = match std::env::current_dir() {
+        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).ok(),
+        _ => None,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut rooted = false;
+    for component in relative.unwrap_or(path).components() {
+        match component {
+            Component::Prefix(prefix) => parts.push(prefix.as_os_str().to_string_lossy().into_owned()),
+            Component::RootDir => rooted = true,
+            Component::CurDir => {}
+            Component::ParentDir if parts.last().is_some_and(|last| last != "..") => {
+                parts.pop();
+            }
+            Component::ParentDir => parts.push("..".into()),
+            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
     }
 }
 
@@ -88,8 +108,12 @@ mod tests {
     #[test]
     fn display_path_is_relative_looking_and_forward_slashed() {
         assert_eq!(display_path(Path::new("./a/b.json")), "a/b.json");
-        assert_eq!(display_path(Path::new("a\\b.json")), "a/b.json");
+        assert_eq!(display_path(Path::new("a/../a/./b.json")), "a/b.json");
+        assert_eq!(display_path(Path::new("../x.json")), "../x.json");
         assert_eq!(display_path(Path::new(".")), ".");
+        assert_eq!(display_path(Path::new("/nowhere/p.json")), "/nowhere/p.json");
+        let inside = std::env::current_dir().unwrap().join("testdata/cli/admin.json");
+        assert_eq!(display_path(&inside), "testdata/cli/admin.json");
     }
 
     #[test]

@@ -52,15 +52,18 @@ pub fn has_wildcard(pattern: &str) -> bool {
     pattern.contains(['*', '?'])
 }
 
-/// Does `pattern` match all of `text`? For text without wildcards this is [`covers`].
-#[cfg(test)]
-pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
-    covers(pattern, text, case)
+/// Steps (pattern length × pattern length) past which a comparison is not made. Real
+/// patterns are short (IAM caps an ARN at 2,048 characters); a hostile file must not make
+/// one comparison take seconds.
+const MAX_STEPS: usize = 1 << 22;
+
+fn too_long(a: &str, b: &str) -> bool {
+    a.len().saturating_mul(b.len()) > MAX_STEPS
 }
 
-/// Is there a string both patterns match?
+/// Is there a string both patterns match? `false` for patterns too long to compare.
 pub fn intersects(a: &str, b: &str, case: Case) -> bool {
-    with_symbols(a, b, |a, b| intersects_in(a, b, case), |a, b| intersects_in(a, b, case))
+    !too_long(a, b) && with_symbols(a, b, |a, b| intersects_in(a, b, case), |a, b| intersects_in(a, b, case))
 }
 
 fn intersects_in<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
@@ -98,48 +101,52 @@ fn literal_ends_agree<T: Symbol>(mut a: impl Iterator<Item = T>, mut b: impl Ite
     }
 }
 
-/// Dynamic programming over pairs of positions: O(n·m).
+/// Dynamic programming over pairs of positions: O(n·m) time, two rows of memory.
 fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
-    // reachable[i][j]: some string takes `a` to position i and `b` to position j.
-    let width = b.len() + 1;
-    let mut reachable = vec![false; (a.len() + 1) * width];
-    reachable[0] = true;
+    // row[j]: some string takes `a` to the current position i and `b` to position j.
+    let mut row = vec![false; b.len() + 1];
+    row[0] = true;
     for i in 0..=a.len() {
+        let mut next = vec![false; b.len() + 1];
         for j in 0..=b.len() {
-            if !reachable[i * width + j] {
+            if !row[j] {
                 continue;
             }
-            let mut mark = |i: usize, j: usize| reachable[i * width + j] = true;
             // A star may match nothing.
             if i < a.len() && a[i] == T::STAR {
-                mark(i + 1, j);
+                next[j] = true;
             }
             if j < b.len() && b[j] == T::STAR {
-                mark(i, j + 1);
+                row[j + 1] = true;
             }
             if i < a.len() && j < b.len() {
                 let (x, y) = (a[i], b[j]);
                 if x == T::STAR && y == T::STAR {
-                    mark(i + 1, j + 1);
+                    next[j + 1] = true;
                 } else if x == T::STAR {
                     // The star takes the character the other side produces, and stays.
-                    mark(i, j + 1);
+                    row[j + 1] = true;
                 } else if y == T::STAR {
-                    mark(i + 1, j);
+                    next[j] = true;
                 } else if x == T::QUESTION || y == T::QUESTION || x.same(y, case) {
-                    mark(i + 1, j + 1);
+                    next[j + 1] = true;
                 }
             }
         }
+        if i == a.len() {
+            return row[b.len()];
+        }
+        row = next;
     }
-    reachable[a.len() * width + b.len()]
+    unreachable!("the loop returns at its last row")
 }
 
 /// Does `outer` match every string `inner` matches? Sound but not complete: `inner` is read as
 /// text in which its own `*` may only be matched by a `*` of `outer` and its `?` by a `?` or
 /// `*`. That answers every case IAM policies use (`iam:*` covers `iam:Pass*`).
+/// `false` for patterns too long to compare.
 pub fn covers(outer: &str, inner: &str, case: Case) -> bool {
-    with_symbols(outer, inner, |p, t| covers_in(p, t, case), |p, t| covers_in(p, t, case))
+    !too_long(outer, inner) && with_symbols(outer, inner, |p, t| covers_in(p, t, case), |p, t| covers_in(p, t, case))
 }
 
 /// Two-pointer matching with one backtrack point: O(n·m) at worst, never exponential.
@@ -174,10 +181,27 @@ fn covers_in<T: Symbol>(p: &[T], t: &[T], case: Case) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::Case::*;
     use super::*;
     use proptest::prelude::*;
+
+    /// The reference the fast functions are checked against: plain recursion over the
+    /// definition of `*` and `?`, exponential but obviously right on short strings.
+    pub(crate) fn matches(pattern: &str, text: &str, case: Case) -> bool {
+        fn go(p: &[char], t: &[char], case: Case) -> bool {
+            match (p.first(), t.first()) {
+                (None, None) => true,
+                (Some('*'), _) => go(&p[1..], t, case) || (!t.is_empty() && go(p, &t[1..], case)),
+                (Some('?'), Some(_)) => go(&p[1..], &t[1..], case),
+                (Some(&x), Some(&y)) => x.same(y, case) && go(&p[1..], &t[1..], case),
+                _ => false,
+            }
+        }
+        let p: Vec<char> = pattern.chars().collect();
+        let t: Vec<char> = text.chars().collect();
+        go(&p, &t, case)
+    }
 
     #[test]
     fn matching_follows_iam_wildcards_and_case() {
@@ -234,7 +258,24 @@ mod tests {
         assert!(!intersects("ç*", "é", Insensitive));
     }
 
+    #[test]
+    fn hostile_lengths_give_up_quickly_instead_of_allocating() {
+        let long = format!("*{}", "x".repeat(150_000));
+        let started = std::time::Instant::now();
+        assert!(!intersects(&long, &long, Sensitive));
+        assert!(!covers(&long, &long, Sensitive));
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
+        // Below the cap, long patterns still compare.
+        let medium = format!("*{}", "x".repeat(1_000));
+        assert!(intersects(&medium, &medium, Sensitive) && covers(&medium, &medium, Sensitive));
+    }
+
     proptest! {
+        #[test]
+        fn covers_agrees_with_the_reference_on_text(pattern in glob(), text in "[ab]{0,4}") {
+            prop_assert_eq!(covers(&pattern, &text, Sensitive), matches(&pattern, &text, Sensitive));
+        }
+
         #[test]
         fn intersects_agrees_with_brute_force(a in glob(), b in glob()) {
             // Strings up to length 4 witness any intersection of patterns this short.

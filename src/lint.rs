@@ -1,6 +1,7 @@
 //! Linting one file: read, parse, extract policies, evaluate rules. Files are independent, so
 //! callers run this in parallel and keep the input order.
 
+use std::io::Read;
 use std::sync::Arc;
 
 use crate::discover::{Input, display_path, io_reason};
@@ -68,7 +69,12 @@ pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<F
                     .with_help("a policy document is an object with a `Statement`; see `iam-lint check --help`");
             return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
         }
-        Extracted::Unrecognised => return None,
+        Extracted::Template if input.explicit => {
+            let error = ToolError::in_file(&source.name, "CloudFormation templates are not linted yet")
+                .with_help("this version reads bare IAM policy documents; templates and CDK assemblies come next");
+            return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
+        }
+        Extracted::Template | Extracted::Unrecognised => return None,
     };
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
     findings.sort_by(|a, b| {
@@ -89,12 +95,23 @@ enum ReadError {
 
 fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     let io = |e: std::io::Error| ReadError::Io(format!("cannot read: {}", io_reason(&e)));
+    let limit = MAX_FILE_BYTES / (1024 * 1024);
+    let too_large = |size: u64| ReadError::TooLarge(format!("the file is {size} bytes, over the {limit} MiB limit"));
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        let limit = MAX_FILE_BYTES / (1024 * 1024);
-        return Err(ReadError::TooLarge(format!("the file is {} bytes, over the {limit} MiB limit", meta.len())));
+    // A FIFO would block and a device (a link to /dev/zero) never end.
+    if !meta.is_file() {
+        return Err(ReadError::Io("not a regular file".into()));
     }
-    std::fs::read(path).map_err(io)
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    // The file may grow between the two calls: read no more than the limit allows.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path).and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)).map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn mentions_iam(bytes: &[u8]) -> bool {
@@ -103,7 +120,6 @@ fn mentions_iam(bytes: &[u8]) -> bool {
 
 /// For a file too large to read whole: does its beginning mention IAM?
 fn starts_like_ours(path: &std::path::Path) -> bool {
-    use std::io::Read;
     let mut head = Vec::new();
     let read = std::fs::File::open(path).and_then(|file| file.take(64 * 1024).read_to_end(&mut head));
     read.is_ok() && mentions_iam(&head)

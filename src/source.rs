@@ -35,13 +35,19 @@ pub struct LineCol {
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Per line: only ASCII, so a column is a byte difference. Keeps many findings on one long
+    /// line (minified JSON) from counting characters from the line start each time.
+    ascii_lines: Vec<bool>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { text, line_starts }
+        let ends = line_starts.iter().skip(1).copied().chain([text.len()]);
+        let ascii_lines =
+            line_starts.iter().zip(ends).map(|(&start, end)| text.as_bytes()[start..end].is_ascii()).collect();
+        Self { text, line_starts, ascii_lines }
     }
 
     /// The line and column of a byte offset (clamped to the text, and to a char boundary).
@@ -52,7 +58,7 @@ impl<'a> LineIndex<'a> {
         }
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = if self.ascii_lines[line] { offset - start } else { self.text[start..offset].chars().count() } + 1;
         LineCol { line: line + 1, column }
     }
 }

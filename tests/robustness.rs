@@ -115,40 +115,76 @@ fn truncated_and_mutated_fixtures_never_crash() {
     assert!(codes.iter().all(|&n| n > 0), "exit codes seen {codes:?} over {runs} runs");
 }
 
-fn hostile(name: &str, extension: &str, bytes: Vec<u8>) -> (String, PathBuf, Vec<u8>) {
-    (name.to_owned(), PathBuf::from(format!("x.{extension}")), bytes)
+/// Lints `bytes` and returns the report's tool error messages.
+fn tool_errors(scratch: &Scratch, extension: &str, bytes: &[u8], what: &str) -> Vec<String> {
+    lint_bytes(scratch, Path::new(&format!("x.{extension}")), bytes, what);
+    let path = scratch.0.join(format!("case.{extension}"));
+    let out = run(&["check", "--format", "json", path.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    report["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap().to_owned()).collect()
 }
 
 #[test]
 fn hostile_inputs_are_clear_errors() {
     let scratch = Scratch::new("hostile");
     let deep_json = format!("{{\"Statement\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
-    let deep_yaml = format!("Statement:\n{}", "- ".repeat(50_000));
-    let mut laughs = String::from("Statement: &a [\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\"]\n");
-    for level in 0..12 {
-        let aliases = ["*a"; 9].join(", ");
-        laughs.push_str(&format!("L{level}: &a [{aliases}]\n"));
+    let deep_yaml = format!("Statement:\n{}x\n", "- ".repeat(50_000));
+    let mut laughs = String::from("L0: &l0 [\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\"]\n");
+    for level in 1..12 {
+        let aliases = vec![format!("*l{}", level - 1); 9].join(", ");
+        laughs.push_str(&format!("L{level}: &l{level} [{aliases}]\n"));
     }
-    let cases = [
-        hostile("deeply nested JSON", "json", deep_json.into_bytes()),
-        hostile("deeply nested YAML", "yaml", deep_yaml.into_bytes()),
-        hostile("YAML alias bomb", "yaml", laughs.into_bytes()),
-        hostile("empty file", "json", Vec::new()),
-        hostile("only a BOM", "json", "\u{feff}".into()),
-        hostile("UTF-16", "json", vec![0xff, 0xfe, b'{', 0, b'}', 0]),
-        hostile("NUL bytes", "json", b"{\"Statement\": [\0]}".to_vec()),
-        hostile(
-            "huge string",
-            "json",
-            format!("{{\"Statement\": [{{\"Sid\": \"{}\"}}]}}", "x".repeat(5_000_000)).into(),
-        ),
-        hostile("many statements", "json", {
-            let statement = r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#;
-            format!("{{\"Version\":\"2012-10-17\",\"Statement\":[{}]}}", vec![statement; 20_000].join(",")).into()
-        }),
+    laughs.push_str("Statement: []\n");
+    let wide_alias = format!("big: &a \"{}\"\nStatement: [{}]\n", "x".repeat(1_000_000), ["*a"; 40].join(", "));
+    let cases: [(&str, &str, Vec<u8>, &str); 8] = [
+        ("deeply nested JSON", "json", deep_json.into_bytes(), "nesting"),
+        ("deeply nested YAML", "yaml", deep_yaml.into_bytes(), "deeper than"),
+        ("YAML alias bomb", "yaml", laughs.into_bytes(), "aliases expand"),
+        ("YAML alias of a large string", "yaml", wide_alias.into_bytes(), "aliases expand"),
+        ("empty file", "json", Vec::new(), "empty"),
+        ("only a BOM", "json", "\u{feff}".into(), "empty"),
+        ("UTF-16", "json", vec![0xff, 0xfe, b'{', 0, b'}', 0], "not valid UTF-8"),
+        ("NUL bytes", "json", b"{\"Statement\": [\0]}".to_vec(), "NUL byte"),
     ];
-    for (name, like, bytes) in cases {
-        lint_bytes(&scratch, &like, &bytes, &name);
+    for (name, extension, bytes, expected) in cases {
+        let errors = tool_errors(&scratch, extension, &bytes, name);
+        assert!(errors.len() == 1 && errors[0].contains(expected), "{name}: {errors:?}");
+    }
+}
+
+/// Inputs that are valid but built to make naive code quadratic or allocate without bound:
+/// each must be linted within the time `lint_bytes` allows.
+#[test]
+fn adversarial_sizes_stay_fast() {
+    let scratch = Scratch::new("sizes");
+    let policy =
+        |statements: Vec<String>| format!("{{\"Version\":\"2012-10-17\",\"Statement\":[{}]}}", statements.join(","));
+    let long = format!("*{}", "x".repeat(150_000));
+    let cases = [
+        ("huge string", format!("{{\"Statement\": [{{\"Sid\": \"{}\"}}]}}", "x".repeat(5_000_000))),
+        ("many statements", policy(vec![r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#.to_owned(); 20_000])),
+        (
+            "many PassRole grants",
+            policy(vec![r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#.to_owned(); 20_000]),
+        ),
+        (
+            "very long patterns compared",
+            policy(vec![
+                format!(r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"{long}"}}"#),
+                format!(r#"{{"Effect":"Deny","Action":"iam:PassRole","NotResource":"{long}"}}"#),
+            ]),
+        ),
+        ("many keys in one object", {
+            let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\": 1")).collect();
+            format!("{{\"Statement\": [], \"Extra\": {{{}}}}}", keys.join(","))
+        }),
+        (
+            "many findings on one line",
+            policy(vec![r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#.to_owned(); 50_000]),
+        ),
+    ];
+    for (name, text) in cases {
+        lint_bytes(&scratch, Path::new("x.json"), text.as_bytes(), name);
     }
 }
 

@@ -11,6 +11,8 @@ use crate::parse::Node;
 /// What a parsed file turned out to be.
 pub enum Extracted {
     Policies(Vec<PolicyDoc>),
+    /// A CloudFormation template, which this version does not read yet.
+    Template,
     /// Neither a policy, a template nor a cloud assembly.
     Unrecognised,
 }
@@ -19,6 +21,9 @@ pub enum Extracted {
 pub fn extract(root: &Node, kind: Option<Kind>) -> Extracted {
     if root.is_object() && root.get("Statement").is_some() {
         return Extracted::Policies(vec![build_policy(root, "", kind)]);
+    }
+    if root.get("AWSTemplateFormatVersion").is_some() || root.get("Resources").is_some_and(|r| r.value.is_object()) {
+        return Extracted::Template;
     }
     Extracted::Unrecognised
 }

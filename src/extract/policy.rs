@@ -1,8 +1,10 @@
 //! Building the typed model from a policy document's tree. Building never fails: what IAM
 //! would reject is recorded (`Malformed`, duplicate keys) for the grammar rules to report.
 
+use std::collections::HashSet;
+
 use crate::glob::{self, Case};
-use crate::model::{Clause, Condition, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text};
+use crate::model::{Clause, Condition, ConditionEntry, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text};
 use crate::parse::{Member, Node, Value};
 use crate::source::Span;
 
@@ -98,7 +100,7 @@ impl Builder {
     fn condition(&mut self, member: &Member, pointer: &str) -> Condition {
         let pointer = pointer_child(pointer, &member.key);
         let key = Loc { pointer: pointer.clone(), span: member.key_span };
-        let mut keys = Vec::new();
+        let mut entries = Vec::new();
         if !member.value.is_object() {
             self.malformed(
                 &pointer,
@@ -117,31 +119,36 @@ impl Builder {
             }
             for entry in op.value.members() {
                 let entry_pointer = pointer_child(&op_pointer, &entry.key);
-                self.check_condition_values(&entry.value, &entry_pointer);
-                keys.push(Text { text: entry.key.clone(), loc: Loc { pointer: entry_pointer, span: entry.key_span } });
+                let values = self.condition_values(&entry.value, &entry_pointer);
+                let key = Text { text: entry.key.clone(), loc: Loc { pointer: entry_pointer, span: entry.key_span } };
+                entries.push(ConditionEntry { operator: op.key.clone(), key, values });
             }
         }
-        Condition { key, keys }
+        Condition { key, entries }
     }
 
     /// Condition values are strings, numbers or booleans (IAM compares their text), or an
     /// array of those.
-    fn check_condition_values(&mut self, node: &Node, pointer: &str) {
+    fn condition_values(&mut self, node: &Node, pointer: &str) -> Vec<String> {
         let items: Vec<(String, &Node)> = match &node.value {
             Value::Array(items) => {
                 items.iter().enumerate().map(|(i, n)| (pointer_child(pointer, &i.to_string()), n)).collect()
             }
             _ => vec![(pointer.to_owned(), node)],
         };
+        let mut values = Vec::new();
         for (item_pointer, item) in items {
-            if matches!(item.value, Value::Null | Value::Array(_) | Value::Object(_)) {
-                self.malformed(
+            match &item.value {
+                Value::String(text) | Value::Number(text) => values.push(text.clone()),
+                Value::Bool(b) => values.push(b.to_string()),
+                _ => self.malformed(
                     &item_pointer,
                     item.span,
                     format!("a condition value must be a string, not {}", item.type_name()),
-                );
+                ),
             }
         }
+        values
     }
 
     fn statement(&mut self, node: &Node, pointer: String, index: usize) -> Option<Statement> {
@@ -226,9 +233,10 @@ pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>) -> PolicyDoc
     let mut duplicate_keys = Vec::new();
     collect_duplicate_keys(node, pointer, &mut duplicate_keys);
     let kind = kind.unwrap_or_else(|| sniff_kind(&statements));
+    let head_span = node.members().first().map_or(node.span, |first| first.key_span);
     PolicyDoc {
         kind,
-        loc: Loc { pointer: pointer.to_owned(), span: node.span },
+        head: Loc { pointer: pointer.to_owned(), span: head_span },
         version,
         statements,
         duplicate_keys,
@@ -253,9 +261,10 @@ fn sniff_kind(statements: &[Statement]) -> Kind {
 fn collect_duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Text>) {
     match &node.value {
         Value::Object(members) => {
-            for (i, member) in members.iter().enumerate() {
+            let mut seen = HashSet::with_capacity(members.len());
+            for member in members {
                 let child = pointer_child(pointer, &member.key);
-                if members[..i].iter().any(|earlier| earlier.key == member.key) {
+                if !seen.insert(member.key.as_str()) {
                     out.push(Text {
                         text: member.key.clone(),
                         loc: Loc { pointer: child.clone(), span: member.key_span },

@@ -64,8 +64,9 @@ pub enum Effect {
 #[derive(Debug, Clone)]
 pub struct PolicyDoc {
     pub kind: Kind,
-    /// The document object itself.
-    pub loc: Loc,
+    /// Where a finding about the whole document points: its first key (a label on the whole
+    /// document would mark every line).
+    pub head: Loc,
     pub version: Option<Text>,
     pub statements: Vec<Statement>,
     /// Keys repeated within one JSON object of this document (the later occurrence).
@@ -100,8 +101,27 @@ pub struct Principal {
 #[derive(Debug, Clone)]
 pub struct Condition {
     pub key: Loc,
-    /// Every condition key tested, under any operator.
-    pub keys: Vec<Text>,
+    /// Every key tested, with its operator, in source order.
+    pub entries: Vec<ConditionEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConditionEntry {
+    /// As written, with any `ForAllValues:`/`ForAnyValue:` prefix and `IfExists` suffix.
+    pub operator: String,
+    pub key: Text,
+    pub values: Vec<String>,
+}
+
+impl ConditionEntry {
+    /// Does this entry limit the key's value? `Null` only tests whether the key is present,
+    /// and a `*Like` match of `"*"` accepts any value: neither narrows anything.
+    pub fn constrains_value(&self) -> bool {
+        let operator = self.operator.rsplit(':').next().unwrap_or_default();
+        let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
+        let matches_anything = operator.ends_with("Like") && self.values.iter().any(|v| v.chars().all(|c| c == '*'));
+        operator != "Null" && !matches_anything
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -148,11 +168,11 @@ impl Statement {
         }
     }
 
-    /// Whether any condition operator tests this key (IAM compares key names case-insensitively).
-    pub fn has_condition_key(&self, key: &str) -> bool {
-        self.condition
-            .as_ref()
-            .is_some_and(|condition| condition.keys.iter().any(|tested| tested.text.eq_ignore_ascii_case(key)))
+    /// Whether a condition limits this key's value (IAM compares key names case-insensitively).
+    pub fn constrains_condition_key(&self, key: &str) -> bool {
+        self.condition.as_ref().is_some_and(|condition| {
+            condition.entries.iter().any(|entry| entry.key.text.eq_ignore_ascii_case(key) && entry.constrains_value())
+        })
     }
 
     /// `Sid`, or the statement's position when it has none, for messages.

@@ -53,6 +53,9 @@ impl<'a> ActionSet<'a> {
     }
 }
 
+/// Every ARN in the `aws` partition, as a glob.
+const EVERY_ARN: &str = "arn:aws:*:*:*:*";
+
 /// The resources a statement applies to.
 #[derive(Debug, Clone, Copy)]
 pub struct ResourceSet<'a> {
@@ -66,10 +69,21 @@ impl<'a> ResourceSet<'a> {
         Self { clause, negated }
     }
 
-    /// The `"*"` elements of a `Resource`.
+    /// The elements of a `Resource` that match every resource: `"*"`, or a glob such as
+    /// `arn:*` that matches every ARN (of the `aws` partition, at least).
     pub fn stars(&self) -> impl Iterator<Item = &'a Text> + '_ {
         let negated = self.negated;
-        self.clause.items.iter().filter(move |item| !negated && item.text == "*")
+        self.clause
+            .items
+            .iter()
+            .filter(move |item| !negated && (item.text == "*" || glob::covers(&item.text, EVERY_ARN, Case::Sensitive)))
+    }
+
+    /// The elements of a `Resource` that match every resource `pattern` matches.
+    pub fn items_covering(&self, pattern: &str) -> impl Iterator<Item = &'a Text> + '_ {
+        let pattern = pattern.to_owned();
+        let negated = self.negated;
+        self.clause.items.iter().filter(move |item| !negated && glob::covers(&item.text, &pattern, Case::Sensitive))
     }
 
     /// Every resource matching `pattern` is in the set.
@@ -149,6 +163,12 @@ mod tests {
         assert!(star.covers_set(&bucket) && bucket.covers_set(&object) && !object.covers_set(&bucket));
         assert!(star.covers_set(&not_bucket) && !bucket.covers_set(&not_bucket));
         assert!(!not_bucket.covers_set(&object));
+        let every = clause(&["arn:*", "arn:aws:*:*:*:*", "arn:aws:s3:::*", "*"]);
+        let stars: Vec<&str> = ResourceSet::new(&every, false).stars().map(|t| t.text.as_str()).collect();
+        assert_eq!(stars, ["arn:*", "arn:aws:*:*:*:*", "*"]);
+        let roles: Vec<&str> =
+            ResourceSet::new(&every, false).items_covering("arn:aws:s3:::bucket/*").map(|t| t.text.as_str()).collect();
+        assert_eq!(roles, ["arn:*", "arn:aws:*:*:*:*", "arn:aws:s3:::*", "*"]);
         assert!(!ResourceSet::new(&clause(&["arn:aws:s3:::Bucket/*"]), false).covers_set(&bucket));
     }
 
@@ -180,7 +200,7 @@ mod tests {
         fn action_set_agrees_with_brute_force(items in proptest::collection::vec(action_glob(), 1..4), negated: bool, target in proptest::sample::select(ACTIONS.to_vec())) {
             let c = clause(&items.iter().map(String::as_str).collect::<Vec<_>>());
             let set = ActionSet::new(&c, negated);
-            let brute = items.iter().any(|i| glob::matches(i, target, Case::Insensitive)) != negated;
+            let brute = items.iter().any(|i| glob::tests::matches(i, target, Case::Insensitive)) != negated;
             // For a concrete action, "any" and "all" are the same question.
             prop_assert_eq!(set.grants_any(target), brute);
             prop_assert_eq!(set.grants_all(target), brute);

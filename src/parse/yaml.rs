@@ -8,8 +8,12 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use super::{MAX_DEPTH, Member, Node, ParseError, Value, too_deep};
 use crate::source::Span;
 
-/// Nodes that aliases may add by copying anchored content; far above any real template.
-const MAX_ALIAS_EXPANSION: usize = 100_000;
+/// What aliases may add by copying anchored content, in bytes of the copies (strings plus a
+/// fixed cost per node); far above any real template, far below exhausting memory.
+const MAX_ALIAS_EXPANSION_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a node costs beside its strings, for the alias budget.
+const NODE_BYTES: usize = 64;
 
 pub(super) fn parse(text: &str, base: usize) -> Result<Node, ParseError> {
     let offsets = CharOffsets::new(text, base);
@@ -60,7 +64,7 @@ enum Frame {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    /// Anchored nodes with their size in nodes, for aliases.
+    /// Anchored nodes with their weight, for aliases.
     anchors: HashMap<usize, (Node, usize)>,
     expanded: usize,
 }
@@ -79,9 +83,12 @@ impl Builder {
                     return Err(ParseError { message: "alias to an unknown anchor".into(), span });
                 };
                 self.expanded += size;
-                if self.expanded > MAX_ALIAS_EXPANSION {
+                if self.expanded > MAX_ALIAS_EXPANSION_BYTES {
                     return Err(ParseError {
-                        message: format!("YAML aliases expand to more than {MAX_ALIAS_EXPANSION} nodes"),
+                        message: format!(
+                            "YAML aliases expand to more than {} MiB",
+                            MAX_ALIAS_EXPANSION_BYTES / (1024 * 1024)
+                        ),
                         span,
                     });
                 }
@@ -127,7 +134,7 @@ impl Builder {
     fn complete(&mut self, node: Node, anchor: usize, tag: Option<Tag>) -> Result<Option<Node>, ParseError> {
         let node = apply_tag(node, tag.as_ref());
         if anchor > 0 {
-            self.anchors.insert(anchor, (node.clone(), count_nodes(&node)));
+            self.anchors.insert(anchor, (node.clone(), weight(&node)));
         }
         match self.stack.last_mut() {
             None => Ok(Some(node)),
@@ -165,12 +172,15 @@ fn source_less_key(node: &Node) -> String {
     }
 }
 
-fn count_nodes(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Array(items) => items.iter().map(count_nodes).sum(),
-        Value::Object(members) => members.iter().map(|m| count_nodes(&m.value)).sum(),
-        _ => 0,
-    }
+/// The bytes a copy of `node` costs.
+fn weight(node: &Node) -> usize {
+    NODE_BYTES
+        + match &node.value {
+            Value::String(text) | Value::Number(text) => text.len(),
+            Value::Array(items) => items.iter().map(weight).sum(),
+            Value::Object(members) => members.iter().map(|m| m.key.len() + weight(&m.value)).sum(),
+            _ => 0,
+        }
 }
 
 /// YAML 1.2 core schema for plain scalars; quoted scalars and `!!str` are always strings.

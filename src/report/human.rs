@@ -101,12 +101,6 @@ impl fmt::Display for FindingDiagnostic<'_> {
 
 impl std::error::Error for FindingDiagnostic<'_> {}
 
-/// The first paragraph of a rule's help: why it matters, without the worked example.
-fn first_paragraph(help: &str) -> String {
-    let paragraph = help.trim().split("\n\n").next().unwrap_or_default();
-    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(format!("{} {}", self.rule.id, self.rule.name)))
@@ -122,7 +116,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let more = format!("`iam-lint explain {}` shows how to fix it", self.rule.id);
-        Some(Box::new(format!("{} {more}", first_paragraph(&self.rule.help))))
+        Some(Box::new(format!("{} {more}", self.rule.why())))
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {

@@ -92,7 +92,7 @@ impl Report<'_> {
         };
         let errors = self.tool_errors().count();
         if errors > 0 {
-            line.push_str(&format!(" {} could not be linted.", plural_verb(errors)));
+            line.push_str(&format!(" {} could not be linted.", plural(errors, "input")));
         }
         line
     }
@@ -100,10 +100,6 @@ impl Report<'_> {
 
 fn plural(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
-}
-
-fn plural_verb(errors: usize) -> String {
-    if errors == 1 { "1 input".into() } else { format!("{errors} inputs") }
 }
 
 /// A span as 1-based start and exclusive end positions.

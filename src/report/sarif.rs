@@ -7,7 +7,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Region, Report};
-use crate::finding::Severity;
 use crate::rules::Rule;
 use crate::source::LineIndex;
 
@@ -87,17 +86,12 @@ struct Configuration {
     level: &'static str,
 }
 
-fn level(severity: Severity) -> &'static str {
-    severity.name()
-}
-
 fn rule_descriptor(rule: &Rule) -> SarifRule<'_> {
     let mut properties = json!({ "tags": rule.tags, "precision": "high" });
     if let Some(score) = rule.security_severity.filter(|_| rule.tags.iter().any(|t| t == "security")) {
         properties["security-severity"] = Value::String(format!("{score:.1}"));
     }
-    let why =
-        rule.help.trim().split("\n\n").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    let why = rule.why();
     SarifRule {
         id: &rule.id,
         name: &rule.name,
@@ -105,7 +99,7 @@ fn rule_descriptor(rule: &Rule) -> SarifRule<'_> {
         full_description: Message { text: strip_code_marks(&why) },
         help: Help { text: rule.help.trim().to_owned(), markdown: rule.help.trim().to_owned() },
         help_uri: &rule.docs,
-        default_configuration: Configuration { level: level(rule.severity) },
+        default_configuration: Configuration { level: rule.severity.name() },
         properties,
     }
 }
@@ -160,7 +154,8 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -219,8 +214,13 @@ struct Notification<'a> {
 }
 
 fn physical_location(file: &str, region: Option<Region>) -> PhysicalLocation {
+    // A file outside the directory iam-lint ran in cannot be relative to the source root.
+    let artifact_location = match file.strip_prefix('/') {
+        Some(absolute) => ArtifactLocation { uri: format!("file:///{}", uri(absolute)), uri_base_id: None },
+        None => ArtifactLocation { uri: uri(file), uri_base_id: Some("%SRCROOT%") },
+    };
     PhysicalLocation {
-        artifact_location: ArtifactLocation { uri: uri(file), uri_base_id: "%SRCROOT%" },
+        artifact_location,
         region: region.map(|r| SarifRegion {
             start_line: r.start.line,
             start_column: r.start.column,
@@ -241,7 +241,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             results.push(SarifResult {
                 rule_id: &rule.id,
                 rule_index: finding.rule,
-                level: level(finding.severity),
+                level: finding.severity.name(),
                 message: MessageRef { text: &finding.message },
                 locations: [Location {
                     physical_location: physical_location(&file.source.name, Some(region)),
@@ -309,10 +309,7 @@ mod tests {
     fn fingerprints_are_stable_and_separate_parts() {
         assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
         assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
-        // Pinned: a change here silently re-opens every dismissed alert on GitHub.
-        assert_eq!(
-            fingerprint(&["LP003", "p.json", "/Statement/0/Action", "iam:PassRole"]),
-            fingerprint(&["LP003", "p.json", "/Statement/0/Action", "iam:PassRole"])
-        );
+        // Pinned (computed independently): a change here re-opens every dismissed alert on GitHub.
+        assert_eq!(fingerprint(&["LP003", "p.json", "/Statement/0/Action", "iam:PassRole"]), "ae92f5a2a2f44a6a");
     }
 }

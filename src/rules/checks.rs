@@ -3,41 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Kind, Loc, PolicyDoc, Statement, Text};
-use crate::source::Span;
+use crate::model::{Kind, PolicyDoc, Statement};
 
+use super::hit::Hit;
 use super::pack::is_action_glob;
-
-/// One place a rule reports, with the values its message may interpolate.
-#[derive(Debug, Clone)]
-pub(crate) struct Hit {
-    pub loc: Loc,
-    /// The offending element's text (empty for a whole statement or document).
-    pub element: String,
-    pub vars: Vec<(&'static str, String)>,
-}
-
-impl Hit {
-    fn at(text: &Text, vars: Vec<(&'static str, String)>) -> Hit {
-        Hit { loc: text.loc.clone(), element: text.text.clone(), vars }
-    }
-
-    fn statement(statement: &Statement, problem: &str) -> Hit {
-        Hit {
-            loc: statement.loc.clone(),
-            element: String::new(),
-            vars: vec![("sid", statement.label()), ("problem", problem.to_owned())],
-        }
-    }
-
-    fn key(loc: &Loc, key: &str, statement: &Statement, problem: &str) -> Hit {
-        Hit {
-            loc: loc.clone(),
-            element: key.to_owned(),
-            vars: vec![("sid", statement.label()), ("problem", problem.to_owned())],
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Check {
@@ -132,10 +101,8 @@ const OLD_VERSION: &str = "2008-10-17";
 
 fn missing_version(doc: &PolicyDoc) -> Vec<Hit> {
     match &doc.version {
-        // The document's opening brace: pointing at the whole document would mark every line.
         None => {
-            let start = doc.loc.span.start;
-            let loc = Loc { pointer: doc.loc.pointer.clone(), span: Span::new(start, start + 1) };
+            let loc = doc.head.clone();
             let problem = format!("the policy has no `Version`, so IAM reads it as `{OLD_VERSION}`");
             vec![Hit { loc, element: String::new(), vars: vec![("problem", problem), ("version", String::new())] }]
         }

@@ -2,7 +2,8 @@
 
 use std::collections::HashSet;
 
-use super::checks::Hit;
+use super::hit::Hit;
+use super::matcher::Scope;
 use super::pack::{Logic, RuleSet};
 use crate::finding::Finding;
 use crate::model::PolicyDoc;
@@ -10,6 +11,7 @@ use crate::model::PolicyDoc;
 /// The findings of every applicable rule on `doc`, one per rule and location.
 pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let scope = Scope::new(doc);
     for (index, rule) in rules.rules.iter().enumerate() {
         if !rule.applies_to.contains(&doc.kind) {
             continue;
@@ -19,13 +21,14 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
             Logic::Statements(matchers) => doc
                 .statements
                 .iter()
-                .flat_map(|statement| matchers.iter().filter_map(|m| m.evaluate(doc, statement)).flatten())
+                .flat_map(|statement| matchers.iter().filter_map(|m| m.evaluate(&scope, statement)).flatten())
                 .collect(),
         };
         let mut reported = HashSet::new();
         for hit in hits {
             // Two alternatives of one rule may single out the same element: report it once.
-            if !reported.insert(hit.loc.span) {
+            // (The pointer tells apart YAML alias copies, which share their anchor's span.)
+            if !reported.insert((hit.loc.pointer.clone(), hit.loc.span)) {
                 continue;
             }
             findings.push(Finding {

@@ -3,7 +3,7 @@
 
 use crate::model::{Effect, Loc, PolicyDoc, Statement, Text};
 
-use super::checks::Hit;
+use super::hit::Hit;
 
 #[derive(Debug)]
 pub(crate) enum ActionTest {
@@ -19,15 +19,19 @@ pub(crate) enum ActionTest {
 
 #[derive(Debug)]
 pub(crate) enum ResourceTest {
-    /// `Resource` contains `"*"`.
+    /// `Resource` contains `"*"` or a glob matching every ARN.
     Star,
+    /// `Resource` contains a glob matching every resource this glob matches.
+    Covers(String),
     /// The statement uses `NotResource`.
     NotResource,
 }
 
 #[derive(Debug)]
 pub(crate) enum ConditionTest {
+    /// No condition limits this key's value.
     LacksKey(String),
+    /// A condition limits this key's value.
     HasKey(String),
 }
 
@@ -98,13 +102,14 @@ impl StatementMatcher {
     }
 
     /// The hits for this statement, or `None` when it does not match.
-    pub(crate) fn evaluate(&self, doc: &PolicyDoc, statement: &Statement) -> Option<Vec<Hit>> {
+    pub(crate) fn evaluate(&self, scope: &Scope<'_>, statement: &Statement) -> Option<Vec<Hit>> {
+        let doc = scope.doc;
         if self.effect.is_some_and(|effect| statement.effect() != Some(effect)) {
             return None;
         }
         let actions = match &self.actions {
             None => Vec::new(),
-            Some(test) => action_elements(test, doc, statement, self.unless_denied)?,
+            Some(test) => action_elements(test, scope, statement, self.unless_denied)?,
         };
         let resources = match &self.resources {
             None => Vec::new(),
@@ -112,10 +117,10 @@ impl StatementMatcher {
         };
         let condition_holds = match &self.condition {
             None => true,
-            Some(ConditionTest::LacksKey(key)) => !statement.has_condition_key(key),
-            Some(ConditionTest::HasKey(key)) => statement.has_condition_key(key),
+            Some(ConditionTest::LacksKey(key)) => !statement.constrains_condition_key(key),
+            Some(ConditionTest::HasKey(key)) => statement.constrains_condition_key(key),
         };
-        if !condition_holds || self.unless.as_ref().is_some_and(|u| u.evaluate(doc, statement).is_some()) {
+        if !condition_holds || self.unless.as_ref().is_some_and(|u| u.evaluate(scope, statement).is_some()) {
             return None;
         }
         let targets = match self.report_at {
@@ -152,7 +157,7 @@ impl StatementMatcher {
 
 fn action_elements(
     test: &ActionTest,
-    doc: &PolicyDoc,
+    scope: &Scope<'_>,
     statement: &Statement,
     unless_denied: bool,
 ) -> Option<Vec<Text>> {
@@ -163,7 +168,7 @@ fn action_elements(
             let reached: Vec<&String> = globs
                 .iter()
                 .filter(|glob| set.grants_any(glob))
-                .filter(|glob| !(unless_denied && denied_elsewhere(doc, statement, glob)))
+                .filter(|glob| !(unless_denied && scope.denies(statement, glob)))
                 .collect();
             if reached.is_empty() {
                 return None;
@@ -204,23 +209,37 @@ fn resource_elements(test: &ResourceTest, statement: &Statement) -> Option<Vec<T
     let set = statement.resources()?;
     let found: Vec<Text> = match test {
         ResourceTest::Star => set.stars().cloned().collect(),
+        ResourceTest::Covers(pattern) => set.items_covering(pattern).cloned().collect(),
         ResourceTest::NotResource if set.negated => vec![element(&set.clause.key, "NotResource")],
         ResourceTest::NotResource => Vec::new(),
     };
     (!found.is_empty()).then_some(found)
 }
 
-/// Is every action matching `glob` that `allow` grants also denied, unconditionally, on all
-/// of `allow`'s resources by a Deny statement of the same document?
-fn denied_elsewhere(doc: &PolicyDoc, allow: &Statement, glob: &str) -> bool {
-    doc.statements.iter().any(|deny| {
-        deny.effect() == Some(Effect::Deny)
-            && deny.condition.is_none()
-            && deny.actions().is_some_and(|actions| actions.grants_all(glob))
-            && match (deny.resources(), allow.resources()) {
-                (Some(denied), Some(allowed)) => denied.covers_set(&allowed),
-                (Some(denied), None) => denied.stars().next().is_some(),
-                (None, _) => false,
-            }
-    })
+/// One document as the matchers see it, with what is worth computing once per document.
+pub(crate) struct Scope<'a> {
+    pub doc: &'a PolicyDoc,
+    /// Deny statements without a condition: they remove what they cover from every Allow.
+    unconditional_denies: Vec<&'a Statement>,
+}
+
+impl<'a> Scope<'a> {
+    pub(crate) fn new(doc: &'a PolicyDoc) -> Scope<'a> {
+        let unconditional_denies =
+            doc.statements.iter().filter(|s| s.effect() == Some(Effect::Deny) && s.condition.is_none()).collect();
+        Scope { doc, unconditional_denies }
+    }
+
+    /// Is every action matching `glob` that `allow` grants denied, unconditionally, on all of
+    /// `allow`'s resources by a Deny statement of the same document?
+    fn denies(&self, allow: &Statement, glob: &str) -> bool {
+        self.unconditional_denies.iter().any(|deny| {
+            deny.actions().is_some_and(|actions| actions.grants_all(glob))
+                && match (deny.resources(), allow.resources()) {
+                    (Some(denied), Some(allowed)) => denied.covers_set(&allowed),
+                    (Some(denied), None) => denied.stars().next().is_some(),
+                    (None, _) => false,
+                }
+        })
+    }
 }

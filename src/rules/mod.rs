@@ -4,6 +4,7 @@
 mod builtin;
 mod checks;
 mod engine;
+mod hit;
 mod matcher;
 mod pack;
 

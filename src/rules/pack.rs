@@ -79,6 +79,7 @@ struct RawActions {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawResources {
     star: Option<bool>,
+    covers: Option<Spanned<String>>,
     not_resource: Option<bool>,
 }
 
@@ -106,6 +107,15 @@ pub struct Rule {
     /// GitHub's `security-severity` (0.0–10.0), for rules tagged `security`.
     pub security_severity: Option<f64>,
     pub(crate) logic: Logic,
+}
+
+impl Rule {
+    /// The first paragraph of the help, on one line: why the rule matters, without the
+    /// worked example.
+    pub fn why(&self) -> String {
+        let paragraph = self.help.trim().split("\n\n").next().unwrap_or_default();
+        paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
 #[derive(Debug)]
@@ -155,7 +165,8 @@ impl Validator<'_> {
         value == Some(true)
     }
 
-    fn rule(&mut self, pack: &str, raw: Spanned<RawRule>) -> Option<Rule> {
+    /// Validates one rule; returns it with the span of its id, for errors about the id.
+    fn rule(&mut self, pack: &str, raw: Spanned<RawRule>) -> Option<(Rule, Range<usize>)> {
         let span = raw.span();
         let raw = raw.into_inner();
         let before = self.errors.len();
@@ -229,7 +240,8 @@ impl Validator<'_> {
         if self.errors.len() > before {
             return None;
         }
-        Some(Rule {
+        let id_span = raw.id.span();
+        let rule = Rule {
             docs: raw.docs.unwrap_or_else(|| format!("{DOCS_BASE}#{}", id.to_ascii_lowercase())),
             id,
             name,
@@ -243,7 +255,8 @@ impl Validator<'_> {
             tags: raw.tags,
             security_severity: raw.security_severity.map(Spanned::into_inner),
             logic: logic?,
-        })
+        };
+        Some((rule, id_span))
     }
 
     fn matcher(&mut self, raw: Spanned<RawMatcher>) -> Option<StatementMatcher> {
@@ -264,9 +277,10 @@ impl Validator<'_> {
             let r = r.into_inner();
             let tests = [
                 self.flag(r.star, &span, "star").then_some(ResourceTest::Star),
+                r.covers.map(|glob| ResourceTest::Covers(glob.into_inner())),
                 self.flag(r.not_resource, &span, "not-resource").then_some(ResourceTest::NotResource),
             ];
-            self.exactly_one(tests, span, "resources", "`star` or `not-resource`")
+            self.exactly_one(tests, span, "resources", "`star`, `covers` or `not-resource`")
         });
         let condition = raw.condition.and_then(|c| {
             let span = c.span();
@@ -371,7 +385,19 @@ fn placeholders(message: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Parses and validates one pack. `file` names it in errors.
-pub fn load_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
+/// A validated pack: its header and its rules, each with the span of its id.
+pub struct LoadedPack {
+    pub info: PackInfo,
+    pub rules: Vec<(Rule, Range<usize>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackInfo {
+    pub name: String,
+    pub description: String,
+}
+
+pub fn load_pack(file: &str, text: &str) -> Result<LoadedPack, PackError> {
     let shared: Arc<str> = Arc::from(text);
     let mut validator = Validator { file, text: shared.clone(), errors: Vec::new() };
     let raw: RawPack = match toml::from_str(text) {
@@ -382,16 +408,20 @@ pub fn load_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
             return Err(PackError { errors: validator.errors });
         }
     };
-    let _ = raw.pack.description;
-    let pack = raw.pack.name.get_ref().clone();
-    let rules: Vec<Rule> = raw.rule.into_iter().filter_map(|r| validator.rule(&pack, r)).collect();
-    if validator.errors.is_empty() { Ok(rules) } else { Err(PackError { errors: validator.errors }) }
+    let info = PackInfo { name: raw.pack.name.into_inner(), description: raw.pack.description };
+    let rules = raw.rule.into_iter().filter_map(|r| validator.rule(&info.name, r)).collect();
+    if validator.errors.is_empty() {
+        Ok(LoadedPack { info, rules })
+    } else {
+        Err(PackError { errors: validator.errors })
+    }
 }
 
 /// All rules of a run, in pack order; ids are unique.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    pub packs: Vec<PackInfo>,
 }
 
 /// Which rules run: `select` empty means all; an entry is an id or an id prefix (`LP`).
@@ -404,27 +434,28 @@ pub struct Selection {
 impl RuleSet {
     /// Loads packs given as `(file name, text)`; a duplicate id is an error at the later one.
     pub fn load<'a>(packs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RuleSet, Vec<ToolError>> {
-        let mut rules = Vec::new();
+        let mut set = RuleSet::default();
         let mut errors = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
         for (file, text) in packs {
             match load_pack(file, text) {
                 Ok(loaded) => {
-                    for rule in loaded {
-                        if let Some(first) = seen.insert(rule.id.clone(), file.to_owned()) {
-                            let at = text.find(&format!("\"{}\"", rule.id)).unwrap_or(0);
-                            let span = Span::new(at, at + rule.id.len() + 2);
-                            let message = format!("rule id `{}` is already defined in {first}", rule.id);
-                            errors.push(ToolError::at(file, Arc::from(text), span, message));
-                        } else {
-                            rules.push(rule);
+                    for (rule, id_span) in loaded.rules {
+                        match seen.insert(rule.id.clone(), file.to_owned()) {
+                            Some(first) => {
+                                let message = format!("rule id `{}` is already defined in {first}", rule.id);
+                                let span = Span::new(id_span.start, id_span.end);
+                                errors.push(ToolError::at(file, Arc::from(text), span, message));
+                            }
+                            None => set.rules.push(rule),
                         }
                     }
+                    set.packs.push(loaded.info);
                 }
                 Err(err) => errors.extend(err.errors),
             }
         }
-        if errors.is_empty() { Ok(RuleSet { rules }) } else { Err(errors) }
+        if errors.is_empty() { Ok(set) } else { Err(errors) }
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -446,7 +477,7 @@ impl RuleSet {
             .filter(|r| selection.select.is_empty() || selection.select.iter().any(|s| matches(s, r)))
             .filter(|r| !selection.ignore.iter().any(|s| matches(s, r)))
             .collect();
-        Ok(RuleSet { rules })
+        Ok(RuleSet { rules, packs: self.packs })
     }
 }
 
@@ -515,6 +546,17 @@ mod tests {
         let errs = errors(&body);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].0, "\"resource\"");
+    }
+
+    #[test]
+    fn duplicate_ids_point_at_the_later_id_however_quoted() {
+        let text = format!("{HEADER}{RULE}message = \"m\"\ncheck = \"duplicate-sid\"\n");
+        let again = RULE.replace("\"X001\"", "'X001'");
+        let twice = format!("{text}{again}message = \"m\"\ncheck = \"duplicate-sid\"\n");
+        let err = RuleSet::load([("a.toml", twice.as_str())]).unwrap_err();
+        let span = err[0].span.unwrap();
+        assert_eq!(&twice[span.start..span.end], "'X001'");
+        assert!(span.start > text.len(), "points at the second definition");
     }
 
     #[test]
