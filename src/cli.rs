@@ -31,6 +31,15 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's full description, how to fix what it reports, and its docs link
     Explain(ExplainArgs),
+    /// Show the embedded IAM catalog's version, or look up an action or action glob
+    Catalog(CatalogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// An action (s3:GetObject) or a glob (s3:Get*) to look up
+    #[arg(value_name = "ACTION")]
+    pub action: Option<String>,
 }
 
 #[derive(Debug, Args)]

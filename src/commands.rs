@@ -11,7 +11,8 @@ use std::sync::Arc;
 use clap::Parser;
 use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs, RulesFormat};
+use crate::catalog::catalog;
+use crate::cli::{CatalogArgs, CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs, RulesFormat};
 use crate::discover::{Input, discover, display_path, io_reason};
 use crate::error::ToolError;
 use crate::lint::{FileReport, lint_file};
@@ -41,6 +42,7 @@ where
         Command::Check(args) => check(args, style, io),
         Command::Rules(args) => list_rules(&args, io),
         Command::Explain(args) => explain(&args, io),
+        Command::Catalog(args) => look_up_catalog(&args, io),
     };
     match result {
         Ok(exit) => exit,
@@ -174,5 +176,28 @@ fn explain(args: &ExplainArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> 
         ]);
     };
     best_effort(report::write_explanation(rule, io.stdout));
+    Ok(Exit::Clean)
+}
+
+fn look_up_catalog(args: &CatalogArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
+    let catalog = catalog();
+    let Some(pattern) = &args.action else {
+        best_effort(report::write_catalog_summary(catalog, io.stdout));
+        return Ok(Exit::Clean);
+    };
+    let matches: Vec<_> = catalog.expand(pattern);
+    if matches.is_empty() {
+        let (prefix, name) = pattern.split_once(':').unwrap_or((pattern, ""));
+        let hint = match catalog.service(prefix) {
+            Some(service) => catalog.nearest_action(service, name).map(|n| format!("{}:{n}", service.prefix)),
+            None => catalog.nearest_service(prefix).map(|p| format!("{p}:{name}")),
+        };
+        let error = ToolError::general(format!("no action in the catalog matches `{pattern}`"));
+        return Err(vec![match hint {
+            Some(hint) => error.with_help(format!("did you mean `{hint}`?")),
+            None => error,
+        }]);
+    }
+    best_effort(report::write_actions(catalog, &matches, io.stdout));
     Ok(Exit::Clean)
 }

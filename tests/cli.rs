@@ -124,8 +124,11 @@ fn select_and_ignore_by_id_and_prefix() {
         report["findings"].as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap().to_owned()).collect()
     };
     assert_eq!(ids(&["--select", "LP001"]), ["LP001"]);
-    assert_eq!(ids(&["--select", "lp00"]), ["LP003", "LP005", "LP004", "LP001", "LP003", "LP004"]);
-    assert_eq!(ids(&["--select", "LP", "--ignore", "LP003,LP004"]), ["LP005", "LP001", "LP010"]);
+    assert_eq!(
+        ids(&["--select", "lp00"]),
+        ["LP003", "LP005", "LP002", "LP002", "LP004", "LP001", "LP003", "LP009", "LP004"]
+    );
+    assert_eq!(ids(&["--select", "LP", "--ignore", "LP002,LP003,LP004,LP009"]), ["LP005", "LP001", "LP010"]);
 }
 
 #[test]
@@ -166,4 +169,41 @@ fn explain() {
     assert_snapshot!(shown(&run(&["explain", "LP003"])));
     assert_snapshot!("explain_lower_case", shown(&run(&["explain", "lp003"])));
     assert_snapshot!("explain_unknown", shown(&run(&["explain", "LP999"])));
+}
+
+#[test]
+fn catalog_summary_and_lookups() {
+    assert_snapshot!(shown(&run(&["catalog"])));
+    assert_snapshot!("catalog_action", shown(&run(&["catalog", "sts:getcalleridentity"])));
+    assert_snapshot!("catalog_glob", shown(&run(&["catalog", "ecr:BatchGet*"])));
+    assert_snapshot!("catalog_unknown", shown(&run(&["catalog", "s3:GetObjects"])));
+}
+
+#[test]
+fn a_pack_can_reuse_a_built_in_check_with_its_own_params() {
+    let pack = "[pack]\nname = \"org\"\ndescription = \"d\"\n\n[[rule]]\nid = \"ORG002\"\nname = \"star-outside-logs\"\n\
+                severity = \"error\"\napplies-to = [\"identity\"]\nsummary = \"s\"\nhelp = \"h\"\n\
+                message = \"{action} on {resource}\"\ncheck = \"wildcard-resource\"\n\n[rule.params]\n\
+                allow-actions = [\"logs:*\"]\n";
+    let dir = std::env::temp_dir().join(format!("iam-lint-params-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (pack_path, policy_path) = (dir.join("org.toml"), dir.join("p.json"));
+    std::fs::write(&pack_path, pack).unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["logs:PutLogEvents", "sqs:SendMessage"], "Resource": "*"}]}"#;
+    std::fs::write(&policy_path, policy).unwrap();
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "ORG",
+        "--rules",
+        pack_path.to_str().unwrap(),
+        policy_path.to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let messages: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert_eq!(messages, ["`sqs:SendMessage` on `*`"]);
 }

@@ -162,7 +162,11 @@ fn adversarial_sizes_stay_fast() {
     let long = format!("*{}", "x".repeat(150_000));
     let cases = [
         ("huge string", format!("{{\"Statement\": [{{\"Sid\": \"{}\"}}]}}", "x".repeat(5_000_000))),
-        ("many statements", policy(vec![r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#.to_owned(); 20_000])),
+        // One line: every finding's column is computed on the same long line.
+        (
+            "many statements on one line",
+            policy(vec![r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#.to_owned(); 20_000]),
+        ),
         (
             "many PassRole grants",
             policy(vec![r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#.to_owned(); 20_000]),
@@ -178,10 +182,6 @@ fn adversarial_sizes_stay_fast() {
             let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\": 1")).collect();
             format!("{{\"Statement\": [], \"Extra\": {{{}}}}}", keys.join(","))
         }),
-        (
-            "many findings on one line",
-            policy(vec![r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#.to_owned(); 50_000]),
-        ),
     ];
     for (name, text) in cases {
         lint_bytes(&scratch, Path::new("x.json"), text.as_bytes(), name);

@@ -121,7 +121,9 @@ impl Builder {
                 let entry_pointer = pointer_child(&op_pointer, &entry.key);
                 let values = self.condition_values(&entry.value, &entry_pointer);
                 let key = Text { text: entry.key.clone(), loc: Loc { pointer: entry_pointer, span: entry.key_span } };
-                entries.push(ConditionEntry { operator: op.key.clone(), key, values });
+                let operator =
+                    Text { text: op.key.clone(), loc: Loc { pointer: op_pointer.clone(), span: op.key_span } };
+                entries.push(ConditionEntry { operator, key, values });
             }
         }
         Condition { key, entries }

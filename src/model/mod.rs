@@ -108,19 +108,21 @@ pub struct Condition {
 #[derive(Debug, Clone)]
 pub struct ConditionEntry {
     /// As written, with any `ForAllValues:`/`ForAnyValue:` prefix and `IfExists` suffix.
-    pub operator: String,
+    pub operator: Text,
     pub key: Text,
     pub values: Vec<String>,
 }
 
 impl ConditionEntry {
-    /// Does this entry limit the key's value? `Null` only tests whether the key is present,
-    /// and a `*Like` match of `"*"` accepts any value: neither narrows anything.
+    /// Does this entry limit the key to named values? `Null` only tests whether the key is
+    /// present, a negated operator (`StringNotEquals`) allows every value but the named ones,
+    /// and a `*Like` match of `"*"` accepts any value: none of them narrows the key.
     pub fn constrains_value(&self) -> bool {
-        let operator = self.operator.rsplit(':').next().unwrap_or_default();
+        let operator = self.operator.text.rsplit(':').next().unwrap_or_default();
         let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
+        let negated = operator.contains("Not");
         let matches_anything = operator.ends_with("Like") && self.values.iter().any(|v| v.chars().all(|c| c == '*'));
-        operator != "Null" && !matches_anything
+        operator != "Null" && !negated && !matches_anything
     }
 }
 

@@ -2,6 +2,7 @@
 //! semantics: globs, case rules (actions ignore case, ARNs do not) and `Not*` as complement.
 
 use super::{Clause, Text};
+use crate::catalog::catalog;
 use crate::glob::{self, Case};
 
 /// The actions a statement applies to.
@@ -17,9 +18,29 @@ impl<'a> ActionSet<'a> {
         Self { clause, negated }
     }
 
-    /// Does it apply to at least one action matching `pattern`? For `NotAction`, yes unless one
-    /// listed glob excludes the whole pattern.
+    /// Does the statement apply to this concrete action?
+    fn grants(&self, action: &str) -> bool {
+        self.clause.items.iter().any(|item| glob::covers(&item.text, action, Case::Insensitive)) != self.negated
+    }
+
+    /// The real actions `pattern` names, written `service:Action`; empty when the catalog
+    /// knows none (a made-up action in a custom pack), and the answers fall back to globs.
+    fn real_actions(pattern: &str) -> Vec<String> {
+        catalog()
+            .expand(pattern)
+            .into_iter()
+            .map(|(service, action)| format!("{}:{}", service.prefix, action.name))
+            .collect()
+    }
+
+    /// Does it apply to at least one action matching `pattern`? Exact over the catalog's
+    /// actions; for actions it does not know, `NotAction` is taken to reach the pattern unless
+    /// one listed glob excludes all of it.
     pub fn grants_any(&self, pattern: &str) -> bool {
+        let real = Self::real_actions(pattern);
+        if !real.is_empty() {
+            return real.iter().any(|action| self.grants(action));
+        }
         if self.negated {
             !self.clause.items.iter().any(|item| glob::covers(&item.text, pattern, Case::Insensitive))
         } else {
@@ -27,8 +48,13 @@ impl<'a> ActionSet<'a> {
         }
     }
 
-    /// Does it apply to every action matching `pattern`?
+    /// Does it apply to every action matching `pattern`? Exact over the catalog's actions, as
+    /// [`Self::grants_any`].
     pub fn grants_all(&self, pattern: &str) -> bool {
+        let real = Self::real_actions(pattern);
+        if !real.is_empty() {
+            return real.iter().all(|action| self.grants(action));
+        }
         if self.negated {
             !self.clause.items.iter().any(|item| glob::intersects(&item.text, pattern, Case::Insensitive))
         } else {
@@ -193,7 +219,47 @@ mod tests {
         ]
     }
 
+    /// Every action of a few services, as `service:Action`.
+    fn universe() -> Vec<String> {
+        ["iam", "s3", "sts"]
+            .iter()
+            .filter_map(|prefix| crate::catalog::catalog().service(prefix))
+            .flat_map(|s| s.actions().iter().map(move |a| format!("{}:{}", s.prefix, a.name)))
+            .collect()
+    }
+
+    fn catalog_glob() -> impl Strategy<Value = String> {
+        let service = prop_oneof![Just("iam"), Just("s3"), Just("sts"), Just("IAM")];
+        let action = prop_oneof![
+            Just("Get*"),
+            Just("*Role*"),
+            Just("PassRole"),
+            Just("*"),
+            Just("put*policy"),
+            Just("List?ucket")
+        ];
+        (service, action).prop_map(|(s, a)| format!("{s}:{a}"))
+    }
+
     proptest! {
+        /// With the catalog, the answers are exact: they agree with checking every real action
+        /// one by one with the reference matcher.
+        #[test]
+        fn action_set_is_exact_over_the_catalog(
+            items in proptest::collection::vec(catalog_glob(), 1..4),
+            negated: bool,
+            target in catalog_glob(),
+        ) {
+            let c = clause(&items.iter().map(String::as_str).collect::<Vec<_>>());
+            let set = ActionSet::new(&c, negated);
+            let matches = |pattern: &str, action: &str| glob::tests::matches(pattern, action, Case::Insensitive);
+            let granted = |action: &str| items.iter().any(|i| matches(i, action)) != negated;
+            let named: Vec<String> = universe().into_iter().filter(|a| matches(&target, a)).collect();
+            prop_assume!(!named.is_empty());
+            prop_assert_eq!(set.grants_any(&target), named.iter().any(|a| granted(a)));
+            prop_assert_eq!(set.grants_all(&target), named.iter().all(|a| granted(a)));
+        }
+
         /// Over a closed universe of concrete actions, the set answers agree with checking
         /// each action one by one.
         #[test]

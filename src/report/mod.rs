@@ -1,10 +1,11 @@
 //! Output adapters: one small module per format over the same plain data. Line and column are
 //! computed here, at the edge, from each finding's byte span.
 
-mod catalogue;
+mod catalog;
 mod concise;
 mod human;
 mod json;
+mod rule_docs;
 mod sarif;
 
 use std::io::{self, Write};
@@ -15,8 +16,9 @@ use crate::lint::FileReport;
 use crate::rules::{Rule, RuleSet};
 use crate::source::{LineCol, LineIndex, Span};
 
-pub use catalogue::{write_explanation, write_rules_json, write_rules_markdown, write_rules_table};
+pub use catalog::{write_actions, write_catalog_summary};
 pub use human::{HumanStyle, write_errors as write_errors_human};
+pub use rule_docs::{write_explanation, write_rules_json, write_rules_markdown, write_rules_table};
 
 /// Everything a run produced, in report order.
 pub struct Report<'a> {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Region, Report};
+use crate::catalog::catalog;
 use crate::rules::Rule;
 use crate::source::LineIndex;
 
@@ -43,6 +44,15 @@ struct Driver<'a> {
     semantic_version: &'static str,
     information_uri: &'static str,
     rules: Vec<SarifRule<'a>>,
+    properties: DriverProperties,
+}
+
+/// Which IAM catalog judged the actions: findings can change when it is updated.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DriverProperties {
+    iam_catalog: &'static str,
+    iam_catalog_updated: &'static str,
 }
 
 #[derive(Serialize)]
@@ -279,6 +289,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         semantic_version: version,
         information_uri: env!("CARGO_PKG_REPOSITORY"),
         rules,
+        properties: DriverProperties { iam_catalog: catalog().package_version, iam_catalog_updated: catalog().updated },
     };
     let run = Run {
         tool: Tool { driver },

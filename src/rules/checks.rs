@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use crate::model::{Kind, PolicyDoc, Statement};
 
 use super::hit::Hit;
+use super::pack::Params;
 use super::pack::is_action_glob;
+use super::{catalog_checks, resource_checks};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Check {
@@ -20,10 +22,17 @@ pub(crate) enum Check {
     MisplacedPrincipal,
     DuplicateKey,
     InvalidElement,
+    UnknownService,
+    UnknownAction,
+    UnknownConditionKey,
+    InvalidConditionOperator,
+    InvalidArn,
+    WildcardResource,
+    ResourceTypeMismatch,
 }
 
 impl Check {
-    pub(crate) const ALL: [Check; 10] = [
+    pub(crate) const ALL: [Check; 17] = [
         Check::MissingVersion,
         Check::InvalidVersion,
         Check::InvalidEffect,
@@ -34,6 +43,13 @@ impl Check {
         Check::MisplacedPrincipal,
         Check::DuplicateKey,
         Check::InvalidElement,
+        Check::UnknownService,
+        Check::UnknownAction,
+        Check::UnknownConditionKey,
+        Check::InvalidConditionOperator,
+        Check::InvalidArn,
+        Check::WildcardResource,
+        Check::ResourceTypeMismatch,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -48,6 +64,13 @@ impl Check {
             Check::MisplacedPrincipal => "misplaced-principal",
             Check::DuplicateKey => "duplicate-key",
             Check::InvalidElement => "invalid-element",
+            Check::UnknownService => "unknown-service",
+            Check::UnknownAction => "unknown-action",
+            Check::UnknownConditionKey => "unknown-condition-key",
+            Check::InvalidConditionOperator => "invalid-condition-operator",
+            Check::InvalidArn => "invalid-arn",
+            Check::WildcardResource => "wildcard-resource",
+            Check::ResourceTypeMismatch => "resource-type-mismatch",
         }
     }
 
@@ -63,6 +86,12 @@ impl Check {
             Check::DuplicateSid => &["sid", "first"],
             Check::DuplicateKey => &["key"],
             Check::InvalidElement => &["problem"],
+            Check::UnknownService | Check::UnknownAction => &["sid", "action", "problem"],
+            Check::UnknownConditionKey => &["sid", "key", "problem"],
+            Check::InvalidConditionOperator => &["sid", "operator", "problem"],
+            Check::InvalidArn => &["sid", "resource"],
+            Check::WildcardResource => &["sid", "action", "resource", "detail"],
+            Check::ResourceTypeMismatch => &["sid", "resource", "problem"],
             Check::InvalidEffect
             | Check::ActionNotActionConflict
             | Check::ResourceNotResourceConflict
@@ -70,7 +99,15 @@ impl Check {
         }
     }
 
-    pub(crate) fn run(self, doc: &PolicyDoc) -> Vec<Hit> {
+    /// The parameters a rule using this check may set.
+    pub(crate) fn params(self) -> &'static [&'static str] {
+        match self {
+            Check::WildcardResource => &["allow-actions", "always-scoped"],
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn run(self, doc: &PolicyDoc, params: &Params) -> Vec<Hit> {
         match self {
             Check::MissingVersion => missing_version(doc),
             Check::InvalidVersion => invalid_version(doc),
@@ -90,8 +127,19 @@ impl Check {
             Check::InvalidElement => doc
                 .malformed
                 .iter()
-                .map(|m| Hit { loc: m.loc.clone(), element: String::new(), vars: vec![("problem", m.problem.clone())] })
+                .map(|m| Hit::new(m.loc.clone(), "", vec![("problem", m.problem.clone())]))
                 .collect(),
+            Check::UnknownService => doc.statements.iter().flat_map(catalog_checks::unknown_services).collect(),
+            Check::UnknownAction => doc.statements.iter().flat_map(catalog_checks::unknown_actions).collect(),
+            Check::UnknownConditionKey => {
+                doc.statements.iter().flat_map(catalog_checks::unknown_condition_keys).collect()
+            }
+            Check::InvalidConditionOperator => {
+                doc.statements.iter().flat_map(catalog_checks::invalid_operators).collect()
+            }
+            Check::InvalidArn => doc.statements.iter().flat_map(catalog_checks::invalid_arns).collect(),
+            Check::WildcardResource => resource_checks::wildcard_resources(doc, params),
+            Check::ResourceTypeMismatch => resource_checks::type_mismatches(doc),
         }
     }
 }
@@ -104,7 +152,7 @@ fn missing_version(doc: &PolicyDoc) -> Vec<Hit> {
         None => {
             let loc = doc.head.clone();
             let problem = format!("the policy has no `Version`, so IAM reads it as `{OLD_VERSION}`");
-            vec![Hit { loc, element: String::new(), vars: vec![("problem", problem), ("version", String::new())] }]
+            vec![Hit::new(loc, "", vec![("problem", problem), ("version", String::new())])]
         }
         Some(version) if version.text == OLD_VERSION => {
             let problem = format!("`Version` is `{OLD_VERSION}`");

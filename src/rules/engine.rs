@@ -17,7 +17,7 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
             continue;
         }
         let hits: Vec<Hit> = match &rule.logic {
-            Logic::Check(check) => check.run(doc),
+            Logic::Check(check) => check.run(doc, &rule.params),
             Logic::Statements(matchers) => doc
                 .statements
                 .iter()
@@ -27,14 +27,16 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
         let mut reported = HashSet::new();
         for hit in hits {
             // Two alternatives of one rule may single out the same element: report it once.
-            // (The pointer tells apart YAML alias copies, which share their anchor's span.)
-            if !reported.insert((hit.loc.pointer.clone(), hit.loc.span)) {
+            // (The pointer tells apart YAML alias copies, which share their anchor's span; the
+            // element, several actions that one `*` grants.)
+            if !reported.insert((hit.loc.pointer.clone(), hit.loc.span, hit.element.clone())) {
                 continue;
             }
+            let message = interpolate(&rule.message, &hit.vars);
             findings.push(Finding {
                 rule: index,
-                severity: rule.severity,
-                message: interpolate(&rule.message, &hit.vars),
+                severity: hit.severity.unwrap_or(rule.severity),
+                message,
                 loc: hit.loc,
                 kind: doc.kind,
                 element: hit.element,

@@ -1,6 +1,7 @@
 //! What a rule reports before it becomes a [`crate::finding::Finding`]: a place and the values
 //! its message interpolates. Built-in checks and statement matchers both produce hits.
 
+use crate::finding::Severity;
 use crate::model::{Loc, Statement, Text};
 
 /// One place a rule reports, with the values its message may interpolate.
@@ -10,26 +11,24 @@ pub(crate) struct Hit {
     /// The offending element's text (empty for a whole statement or document).
     pub element: String,
     pub vars: Vec<(&'static str, String)>,
+    /// A severity other than the rule's, for a hit the rule is less sure of.
+    pub severity: Option<Severity>,
 }
 
 impl Hit {
+    pub(crate) fn new(loc: Loc, element: &str, vars: Vec<(&'static str, String)>) -> Hit {
+        Hit { loc, element: element.to_owned(), vars, severity: None }
+    }
+
     pub(crate) fn at(text: &Text, vars: Vec<(&'static str, String)>) -> Hit {
-        Hit { loc: text.loc.clone(), element: text.text.clone(), vars }
+        Hit::new(text.loc.clone(), &text.text, vars)
     }
 
     pub(crate) fn statement(statement: &Statement, problem: &str) -> Hit {
-        Hit {
-            loc: statement.loc.clone(),
-            element: String::new(),
-            vars: vec![("sid", statement.label()), ("problem", problem.to_owned())],
-        }
+        Hit::new(statement.loc.clone(), "", vec![("sid", statement.label()), ("problem", problem.to_owned())])
     }
 
     pub(crate) fn key(loc: &Loc, key: &str, statement: &Statement, problem: &str) -> Hit {
-        Hit {
-            loc: loc.clone(),
-            element: key.to_owned(),
-            vars: vec![("sid", statement.label()), ("problem", problem.to_owned())],
-        }
+        Hit::new(loc.clone(), key, vec![("sid", statement.label()), ("problem", problem.to_owned())])
     }
 }

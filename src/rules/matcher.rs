@@ -148,7 +148,7 @@ impl StatementMatcher {
                 if let Some(ConditionTest::LacksKey(key) | ConditionTest::HasKey(key)) = &self.condition {
                     vars.push(("condition-key", key.clone()));
                 }
-                Hit { loc: target.loc, element: target.text, vars }
+                Hit::new(target.loc, &target.text, vars)
             })
             .collect();
         Some(hits)

@@ -2,11 +2,13 @@
 //! closed vocabulary of statement matchers (`matcher`) and named built-in checks (`checks`).
 
 mod builtin;
+mod catalog_checks;
 mod checks;
 mod engine;
 mod hit;
 mod matcher;
 mod pack;
+mod resource_checks;
 
 pub use builtin::builtin_packs;
 pub use engine::evaluate;

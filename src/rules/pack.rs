@@ -1,7 +1,7 @@
 //! Rule packs: TOML parsed into raw structs (unknown keys rejected), then validated into
 //! [`Rule`]s. Every error carries a span into the TOML so it can be shown in place.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -49,6 +49,7 @@ struct RawRule {
     tags: Vec<String>,
     security_severity: Option<Spanned<f64>>,
     check: Option<Spanned<String>>,
+    params: Option<Spanned<toml::Table>>,
     #[serde(default)]
     statement: Vec<Spanned<RawMatcher>>,
 }
@@ -106,8 +107,13 @@ pub struct Rule {
     pub tags: Vec<String>,
     /// GitHub's `security-severity` (0.0–10.0), for rules tagged `security`.
     pub security_severity: Option<f64>,
+    /// Tunable lists of a built-in check (`allow-actions = ["..."]`).
+    pub params: Params,
     pub(crate) logic: Logic,
 }
+
+/// A check's parameters: each a list of action globs.
+pub type Params = BTreeMap<String, Vec<String>>;
 
 impl Rule {
     /// The first paragraph of the help, on one line: why the rule matters, without the
@@ -237,6 +243,14 @@ impl Validator<'_> {
                 }
             }
         }
+        let params = match (&logic, raw.params) {
+            (_, None) => Params::new(),
+            (Some(Logic::Check(check)), Some(params)) => self.params(*check, params),
+            (_, Some(params)) => {
+                self.error(params.span(), "only a rule with a built-in `check` takes `params`");
+                Params::new()
+            }
+        };
         if self.errors.len() > before {
             return None;
         }
@@ -254,9 +268,39 @@ impl Validator<'_> {
             aliases: raw.aliases,
             tags: raw.tags,
             security_severity: raw.security_severity.map(Spanned::into_inner),
+            params,
             logic: logic?,
         };
         Some((rule, id_span))
+    }
+
+    /// Validates a check's parameters: known names, each a list of action globs.
+    fn params(&mut self, check: Check, raw: Spanned<toml::Table>) -> Params {
+        let span = raw.span();
+        let mut params = Params::new();
+        for (name, value) in raw.into_inner() {
+            if !check.params().contains(&name.as_str()) {
+                let known = check.params().join(", ");
+                let known = if known.is_empty() { "none".to_owned() } else { known };
+                self.error(
+                    span.clone(),
+                    format!("check `{}` has no parameter `{name}` (it takes: {known})", check.name()),
+                );
+                continue;
+            }
+            let globs: Option<Vec<String>> =
+                value.as_array().and_then(|items| items.iter().map(|i| i.as_str().map(str::to_owned)).collect());
+            match globs {
+                Some(globs) if globs.iter().all(|g| is_action_glob(g)) => {
+                    params.insert(name, globs);
+                }
+                _ => self.error(
+                    span.clone(),
+                    format!("`{name}` must be a list of actions such as [\"s3:GetObject\", \"ec2:Describe*\"]"),
+                ),
+            }
+        }
+        params
     }
 
     fn matcher(&mut self, raw: Spanned<RawMatcher>) -> Option<StatementMatcher> {

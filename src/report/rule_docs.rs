@@ -1,4 +1,4 @@
-//! The rule catalogue as text: `iam-lint rules` (table or JSON) and `iam-lint explain`.
+//! Rules as text: `iam-lint rules` (table, JSON or the Markdown reference) and `iam-lint explain`.
 
 use std::io::{self, Write};
 

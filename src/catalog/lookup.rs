@@ -1,0 +1,258 @@
+//! Questions rules ask the catalog: which actions a glob names, whether a resource can be of
+//! an action's resource types, whether a condition key exists, what was probably meant.
+
+use super::{Action, Catalog, Service};
+use crate::glob::{self, Case};
+
+/// An ARN template (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) as a glob in which
+/// each `${Variable}` is `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnPattern(String);
+
+impl ArnPattern {
+    pub fn from_template(template: &str) -> ArnPattern {
+        ArnPattern(without_placeholders(template, "*"))
+    }
+
+    /// Could `resource` (a glob, perhaps with CloudFormation placeholders such as
+    /// `<Bucket.Arn>` or `${AWS::Region}`) name a resource of this type?
+    pub fn admits(&self, resource: &str) -> bool {
+        glob::intersects(&self.0, &without_placeholders(resource, "*"), Case::Sensitive)
+    }
+}
+
+/// `text` with each `${Variable}` (catalog templates, CloudFormation `!Sub`) and `<Name>`
+/// (catalog keys, unresolved CloudFormation values) replaced by `with`.
+pub fn without_placeholders(text: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = [("${", "}"), ("<", ">")]
+            .into_iter()
+            .filter_map(|(open, close)| {
+                let start = rest.find(open)?;
+                let length = rest[start..].find(close)?;
+                Some((start, start + length + close.len()))
+            })
+            .min();
+        let Some((start, end)) = next else { break };
+        out.push_str(&rest[..start]);
+        out.push_str(with);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Does a condition key written in a policy match a catalog key, whose templated parts
+/// (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`, and Secrets Manager's
+/// `secretsmanager:ResourceTag/tag-key`) take any text? Key names compare case-insensitively.
+pub fn key_template_matches(template: &str, key: &str) -> bool {
+    let template = match template.strip_suffix("/tag-key") {
+        Some(prefix) => format!("{prefix}/*"),
+        None => without_placeholders(template, "*"),
+    };
+    let pattern = template;
+    !glob::has_wildcard(key) && glob::covers(&pattern, key, Case::Insensitive)
+}
+
+impl Catalog {
+    /// The actions an action glob (`s3:Get*`, `*:Describe*`, `*`) names.
+    pub fn expand(&self, pattern: &str) -> Vec<(&Service, &Action)> {
+        let (action_part, services) = self.services_named(pattern);
+        let mut found = Vec::new();
+        for service in services {
+            // A concrete name is one lookup; only a glob scans the service's actions.
+            if glob::has_wildcard(action_part) {
+                let named = service.actions().iter().filter(|a| glob::covers(action_part, a.name, Case::Insensitive));
+                found.extend(named.map(|a| (service, a)));
+            } else {
+                found.extend(service.action(action_part).map(|a| (service, a)));
+            }
+        }
+        found
+    }
+
+    /// Does an action glob name at least one real action? Stops at the first.
+    pub fn names_any(&self, pattern: &str) -> bool {
+        let (action_part, services) = self.services_named(pattern);
+        services.into_iter().any(|service| match glob::has_wildcard(action_part) {
+            true => service.actions().iter().any(|a| glob::covers(action_part, a.name, Case::Insensitive)),
+            false => service.action(action_part).is_some(),
+        })
+    }
+
+    /// The services an action glob's prefix names, and the glob's action part.
+    fn services_named<'p>(&self, pattern: &'p str) -> (&'p str, Vec<&Service>) {
+        let (service_part, action_part) = pattern.split_once(':').unwrap_or(("*", pattern));
+        let services = if glob::has_wildcard(service_part) {
+            self.services.iter().filter(|s| glob::covers(service_part, s.prefix, Case::Insensitive)).collect()
+        } else {
+            self.service(service_part).into_iter().collect()
+        };
+        (action_part, services)
+    }
+
+    /// Is `key` a condition key any of `services` (or every service, for global keys)
+    /// defines?
+    pub fn knows_condition_key(&self, key: &str, services: &[&Service]) -> bool {
+        let (prefix, _) = key.split_once(':').unwrap_or((key, ""));
+        let global = self.global_keys.iter().any(|k| key_template_matches(k.name, key));
+        let of_service = || {
+            services.iter().any(|s| s.condition_keys().iter().any(|k| key_template_matches(k.name, key)))
+                // A service's keys may be used with its own actions' statements, and also in
+                // statements of services that accept them (`ec2:` keys in `ssm` policies).
+                || self.service(prefix).is_some_and(|s| s.condition_keys().iter().any(|k| key_template_matches(k.name, key)))
+        };
+        let foreign = || {
+            self.foreign_key_prefixes.iter().any(|(foreign, _)| {
+                let pattern = without_placeholders(foreign, "*");
+                glob::covers(&pattern, prefix, Case::Insensitive)
+            })
+        };
+        global || of_service() || foreign()
+    }
+
+    /// The existing action of `service` closest to `name`, for "did you mean".
+    pub fn nearest_action<'a>(&'a self, service: &'a Service, name: &str) -> Option<&'a str> {
+        nearest(service.actions().iter().map(|a| a.name), name)
+    }
+
+    /// The global condition key closest to `key`, with `key`'s own tag name where the global
+    /// key is a template (`aws:PrincipalTags/team` -> `aws:PrincipalTag/team`).
+    pub fn nearest_global_key(&self, key: &str) -> Option<String> {
+        match key.split_once('/') {
+            Some((head, tail)) => {
+                let templated = self.global_keys.iter().filter_map(|k| k.name.split_once('/').map(|(h, _)| h));
+                nearest(templated, head).map(|near| format!("{near}/{tail}"))
+            }
+            None => {
+                nearest(self.global_keys.iter().map(|k| k.name).filter(|n| !n.contains('/')), key).map(str::to_owned)
+            }
+        }
+    }
+
+    /// The existing service prefix closest to `prefix`.
+    pub fn nearest_service(&self, prefix: &str) -> Option<&str> {
+        nearest(self.services.iter().map(|s| s.prefix), prefix)
+    }
+}
+
+/// The candidate with the smallest edit distance, when it is close enough to be a typo.
+pub fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
+    let wanted = wanted.to_ascii_lowercase();
+    let limit = (wanted.len() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(&c.to_ascii_lowercase(), &wanted), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, over bytes (names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.as_bytes().iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(x != y);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::catalog;
+    use super::*;
+
+    #[test]
+    fn expands_globs_to_real_actions() {
+        let names: Vec<&str> = catalog().expand("s3:GetObjectT*").into_iter().map(|(_, a)| a.name).collect();
+        assert!(names.contains(&"GetObjectTagging") && names.contains(&"GetObjectTorrent"), "{names:?}");
+        assert!(names.iter().all(|n| n.starts_with("GetObjectT")));
+        assert_eq!(catalog().expand("s3:Fly*").len(), 0);
+        assert!(!catalog().names_any("s3:Fly*") && catalog().names_any("s3:*") && catalog().names_any("*:getobject"));
+        assert_eq!(catalog().expand("*").len(), catalog().action_count());
+        assert!(catalog().expand("*:GetCallerIdentity").into_iter().any(|(s, _)| s.prefix == "sts"));
+    }
+
+    #[test]
+    fn arn_templates_admit_matching_resources_and_placeholders() {
+        let object = ArnPattern::from_template("arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+        assert!(object.admits("arn:aws:s3:::reports/2026/*"));
+        assert!(object.admits("arn:${AWS::Partition}:s3:::<Bucket>/*"));
+        assert!(object.admits("*"));
+        assert!(!object.admits("arn:aws:iam::111122223333:role/x"));
+        let role = ArnPattern::from_template("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}");
+        assert!(role.admits("<Role.Arn>"));
+        assert!(!role.admits("arn:aws:s3:::bucket"));
+    }
+
+    #[test]
+    fn condition_keys_with_templates() {
+        assert!(key_template_matches("aws:RequestTag/${TagKey}", "aws:requesttag/team"));
+        assert!(key_template_matches("s3:ExistingObjectTag/<key>", "s3:ExistingObjectTag/classification"));
+        assert!(!key_template_matches("aws:TagKeys", "aws:TagKey"));
+        assert!(key_template_matches("secretsmanager:ResourceTag/tag-key", "secretsmanager:ResourceTag/owner"));
+        let s3 = catalog().service("s3").unwrap();
+        assert!(catalog().knows_condition_key("aws:SourceIp", &[s3]));
+        assert!(catalog().knows_condition_key("s3:prefix", &[s3]));
+        assert!(catalog().knows_condition_key("aws:PrincipalTag/team", &[]));
+        assert!(catalog().knows_condition_key("token.actions.githubusercontent.com:sub", &[]));
+        assert!(!catalog().knows_condition_key("s3:prefixes", &[s3]));
+        assert!(!catalog().knows_condition_key("aws:SourceIpAddress", &[s3]));
+    }
+
+    fn action_glob() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let service = prop_oneof![Just("iam"), Just("s3"), Just("sts"), Just("*"), Just("s?")];
+        let action = prop_oneof![
+            Just("Get*"),
+            Just("*Role*"),
+            Just("List?ucket"),
+            Just("PassRole"),
+            Just("*"),
+            Just("put*policy")
+        ];
+        (service, action).prop_map(|(s, a)| format!("{s}:{a}"))
+    }
+
+    proptest::proptest! {
+        // Each case scans all 22,000 actions with the slow reference matcher.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Expansion agrees with checking every action of the catalog with the reference
+        /// matcher.
+        #[test]
+        fn expansion_agrees_with_brute_force(pattern in action_glob()) {
+            let reference = crate::glob::tests::matches;
+            let mut expected: Vec<String> = Vec::new();
+            for service in &catalog().services {
+                for action in service.actions() {
+                    let name = format!("{}:{}", service.prefix, action.name);
+                    if reference(&pattern, &name, Case::Insensitive) {
+                        expected.push(name);
+                    }
+                }
+            }
+            let found: Vec<String> = catalog().expand(&pattern).into_iter().map(|(s, a)| format!("{}:{}", s.prefix, a.name)).collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    #[test]
+    fn suggests_the_nearest_name() {
+        let s3 = catalog().service("s3").unwrap();
+        assert_eq!(catalog().nearest_action(s3, "GetObjects"), Some("GetObject"));
+        assert_eq!(catalog().nearest_action(s3, "CompletelyDifferent"), None);
+        assert_eq!(catalog().nearest_service("dynamdb"), Some("dynamodb"));
+        assert_eq!(catalog().nearest_global_key("aws:PrincipalTags/team").as_deref(), Some("aws:PrincipalTag/team"));
+        assert_eq!(catalog().nearest_global_key("aws:SourceIpAddress").as_deref(), None);
+        assert_eq!(catalog().nearest_global_key("aws:SourceIP").as_deref(), Some("aws:SourceIp"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

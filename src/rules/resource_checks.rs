@@ -1,0 +1,169 @@
+//! Built-in checks of actions against their resources, with the catalog's resource types:
+//! `Resource: "*"` where an action takes ARNs (LP002), and ARNs no action of the statement can
+//! act on (G015).
+
+use super::catalog_checks::is_arn_shaped;
+use super::hit::Hit;
+use super::pack::Params;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::catalog::{Action, ArnPattern, Service, catalog};
+use crate::finding::Severity;
+use crate::glob::{self, Case};
+use crate::model::{Effect, PolicyDoc, Statement, Text};
+
+/// Expansions of action globs, computed once per document: policies repeat their globs, and a
+/// glob such as `s3:*` names hundreds of actions.
+#[derive(Default)]
+struct Expansions(HashMap<String, Rc<[(&'static Service, &'static Action)]>>);
+
+impl Expansions {
+    fn of(&mut self, pattern: &str) -> Rc<[(&'static Service, &'static Action)]> {
+        let key = pattern.to_ascii_lowercase();
+        self.0.entry(key).or_insert_with(|| catalog().expand(pattern).into()).clone()
+    }
+}
+
+fn code(text: &str) -> String {
+    format!("`{text}`")
+}
+
+fn matches_any(globs: Option<&Vec<String>>, service: &Service, action: &Action) -> bool {
+    let Some(globs) = globs.filter(|globs| !globs.is_empty()) else { return false };
+    let name = format!("{}:{}", service.prefix, action.name);
+    globs.iter().any(|g| glob::covers(g, &name, Case::Insensitive))
+}
+
+/// The resource types an action acts on, by name, at most a few.
+fn type_names<'a>(actions: impl Iterator<Item = (&'a Service, &'a Action)>) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for (service, action) in actions {
+        for &(index, _) in &action.resource_types {
+            let name = service.resource_type(index).name;
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let shown: Vec<String> = names.iter().take(6).map(|n| code(n)).collect();
+    let more = names.len().saturating_sub(6);
+    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+}
+
+/// LP002: each `Action` element of an Allow whose actions accept ARNs but are granted on `*`.
+/// Actions whose resource types are all optional may genuinely need `*` (DESIGN §12): they
+/// are reported as notes, unless `always-scoped` names them.
+pub(super) fn wildcard_resources(doc: &PolicyDoc, params: &Params) -> Vec<Hit> {
+    let mut expansions = Expansions::default();
+    doc.statements.iter().flat_map(|s| wildcard_resources_of(s, params, &mut expansions)).collect()
+}
+
+fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mut Expansions) -> Vec<Hit> {
+    let (Some(Effect::Allow), Some(actions), Some(resources)) =
+        (statement.effect(), &statement.action, statement.resources())
+    else {
+        return Vec::new();
+    };
+    let Some(star) = resources.stars().next() else { return Vec::new() };
+    let mut hits = Vec::new();
+    for item in &actions.items {
+        // `*` on `*` is admin access (LP001) and `*` elsewhere a wildcard action (LP005).
+        if matches!(item.text.as_str(), "*" | "*:*") {
+            continue;
+        }
+        let offending: Vec<(&Service, &Action)> = expansions
+            .of(&item.text)
+            .iter()
+            .copied()
+            .filter(|(service, action)| {
+                !action.takes_no_resource() && !matches_any(params.get("allow-actions"), service, action)
+            })
+            .collect();
+        if offending.is_empty() {
+            continue;
+        }
+        let certain = offending.iter().any(|(service, action)| {
+            action.resource_types.iter().any(|&(_, required)| required)
+                || matches_any(params.get("always-scoped"), service, action)
+        });
+        let types = type_names(offending.iter().copied());
+        let detail = if certain {
+            format!("scope it to the {types} ARNs it acts on")
+        } else {
+            format!("its resource types ({types}) are optional, so `*` may be needed; scope it if it can be")
+        };
+        let vars = vec![
+            ("sid", statement.label()),
+            ("action", code(&item.text)),
+            ("resource", code(&star.text)),
+            ("detail", detail),
+        ];
+        // The element is the action: one `*` may be reported for several actions.
+        let mut hit = Hit::new(star.loc.clone(), &item.text, vars);
+        if !certain {
+            hit.severity = Some(Severity::Note);
+        }
+        hits.push(hit);
+    }
+    hits
+}
+
+/// G015: a specific ARN on actions that take no resource (the grant never applies), or an ARN
+/// that none of the statement's actions acts on.
+pub(super) fn type_mismatches(doc: &PolicyDoc) -> Vec<Hit> {
+    let mut expansions = Expansions::default();
+    doc.statements.iter().flat_map(|s| type_mismatches_of(s, &mut expansions)).collect()
+}
+
+fn type_mismatches_of(statement: &Statement, expansions: &mut Expansions) -> Vec<Hit> {
+    let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else { return Vec::new() };
+    if resources.items.iter().any(|r| r.text == "*") {
+        return Vec::new();
+    }
+    let arns: Vec<&Text> = resources.items.iter().filter(|r| is_arn_shaped(&r.text)).collect();
+    let mut hits = Vec::new();
+    let mut acting: Vec<(&Service, &Action)> = Vec::new();
+    for item in &actions.items {
+        let expanded = expansions.of(&item.text);
+        if expanded.is_empty() {
+            // An unknown action (G007/G008): what it acts on is unknown, so judge no ARN.
+            return hits;
+        }
+        if expanded.iter().all(|(_, action)| action.takes_no_resource()) {
+            for arn in &arns {
+                let problem = format!(
+                    "{} takes no resource, so the grant on this ARN never applies; use `Resource: \"*\"` for it",
+                    code(&item.text)
+                );
+                hits.push(Hit::new(
+                    arn.loc.clone(),
+                    &arn.text,
+                    vec![("sid", statement.label()), ("resource", code(&arn.text)), ("problem", problem)],
+                ));
+            }
+        }
+        acting.extend(expanded.iter().copied().filter(|(_, action)| !action.takes_no_resource()));
+    }
+    if acting.is_empty() {
+        return hits;
+    }
+    for arn in arns {
+        let admitted = acting.iter().any(|(service, action)| {
+            action
+                .resource_types
+                .iter()
+                .any(|&(index, _)| ArnPattern::from_template(service.resource_type(index).arn).admits(&arn.text))
+        });
+        if !admitted {
+            let problem =
+                format!("no action of the statement acts on it (they act on {})", type_names(acting.iter().copied()));
+            hits.push(Hit::new(
+                arn.loc.clone(),
+                &arn.text,
+                vec![("sid", statement.label()), ("resource", code(&arn.text)), ("problem", problem)],
+            ));
+        }
+    }
+    hits
+}
