@@ -22,6 +22,9 @@ use crate::rules::{RuleSet, Selection, builtin_packs};
 use crate::source::Source;
 use crate::{Exit, Io};
 
+/// How old the catalog may be, relative to the build, before `check` says so.
+const CATALOG_STALE_DAYS: u64 = 180;
+
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
 where
     I: IntoIterator<Item = T>,
@@ -106,6 +109,14 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         Some(path) => write_to_file(path, format, &report),
         None => report::write(format, &report, io.stdout),
     };
+    // Findings of unknown actions depend on the catalog's age: say when it is old.
+    if let Some(age) = catalog().staleness(CATALOG_STALE_DAYS) {
+        let updated = catalog().updated;
+        let note = format!(
+            "note: the IAM catalog (data of {updated}) is {age} days older than this build of iam-lint; actions AWS added since then read as unknown (G007, G008): update iam-lint\n"
+        );
+        best_effort(io.stderr.write_all(note.as_bytes()));
+    }
     let machine_readable = matches!(format, Format::Json | Format::Sarif);
     if machine_readable || args.output.is_some() {
         // The report may be going to a file or a parser: say on stderr what went wrong.

@@ -144,6 +144,22 @@ fn list(field: &'static str) -> Vec<&'static str> {
     if field == "-" { Vec::new() } else { field.split(',').collect() }
 }
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian calendar).
+fn days_since_epoch(date: &str) -> Option<u64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Days from civil, counting years from March so that February's length comes last.
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    u64::try_from(era * 146_097 + day_of_era - 719_468).ok()
+}
+
 fn bad_line(number: usize, line: &str) -> String {
     format!("line {number}: {line}")
 }
@@ -250,6 +266,17 @@ impl Catalog {
         service_keys.iter().chain(&self.global_keys).find(|k| k.name.eq_ignore_ascii_case(key)).map(|k| k.kind)
     }
 
+    /// How many days the catalog's data is older than this build of iam-lint, when that is
+    /// more than `limit`: newer AWS actions then read as unknown.
+    pub fn staleness(&self, limit: u64) -> Option<u64> {
+        self.staleness_at(env!("IAM_LINT_BUILD_DAY").parse().ok()?, limit)
+    }
+
+    fn staleness_at(&self, build_day: u64, limit: u64) -> Option<u64> {
+        let age = build_day.checked_sub(days_since_epoch(self.updated)?)?;
+        (age > limit).then_some(age)
+    }
+
     pub fn action_count(&self) -> usize {
         self.services.iter().map(|s| s.actions().len()).sum()
     }
@@ -292,6 +319,20 @@ mod tests {
         let undefined_type = "package\tx\t1\ns\ts3\tAmazon S3\nk\ts3:x\tString\na\tGetObject\tR\tobject*\t-\n";
         assert!(service_error(undefined_type).contains("line 4"));
         assert!(parse("package\tx\t1\nbogus\n").unwrap_err().contains("line 2"));
+    }
+
+    #[test]
+    fn dates_convert_to_days_since_the_epoch() {
+        assert_eq!(days_since_epoch("1970-01-01"), Some(0));
+        assert_eq!(days_since_epoch("2000-03-01"), Some(11_017));
+        assert_eq!(days_since_epoch("2026-09-26"), Some(20_722));
+        assert_eq!(days_since_epoch("2026-13-01"), None);
+        assert_eq!(days_since_epoch("soon"), None);
+        assert!(catalog().staleness(u64::MAX).is_none());
+        let updated = days_since_epoch(catalog().updated).unwrap();
+        assert_eq!(catalog().staleness_at(updated + 181, 180), Some(181));
+        assert_eq!(catalog().staleness_at(updated + 180, 180), None);
+        assert_eq!(catalog().staleness_at(updated - 1, 180), None);
     }
 
     #[test]
