@@ -57,6 +57,8 @@ pub struct ResourceType {
     pub name: &'static str,
     /// `arn:${Partition}:s3:::${BucketName}/${ObjectName}`
     pub arn: &'static str,
+    /// The ARN template as a glob, made once.
+    pub pattern: ArnPattern,
 }
 
 #[derive(Debug)]
@@ -231,7 +233,9 @@ fn parse_service(block: &'static str, first_line: usize) -> Result<Details, Stri
         let fields: Vec<&'static str> = line.split('\t').collect();
         match fields.as_slice() {
             // The resource type's own condition keys are also the service's: not kept twice.
-            ["r", name, arn, _keys] => details.resource_types.push(ResourceType { name, arn }),
+            ["r", name, arn, _keys] => {
+                details.resource_types.push(ResourceType { name, arn, pattern: ArnPattern::from_template(arn) })
+            }
             ["k", name, kind] => details.condition_keys.push(ConditionKey { name, kind }),
             ["a", name, level, types, keys] => {
                 let mut resource_types = Vec::new();

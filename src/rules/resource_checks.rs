@@ -8,7 +8,7 @@ use super::pack::Params;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::catalog::{Action, ArnPattern, Service, catalog};
+use crate::catalog::{Action, Service, catalog};
 use crate::finding::Severity;
 use crate::glob::{self, Case};
 use crate::model::{Effect, PolicyDoc, Statement, Text};
@@ -153,7 +153,7 @@ fn type_mismatches_of(statement: &Statement, expansions: &mut Expansions) -> Vec
             action
                 .resource_types
                 .iter()
-                .any(|&(index, _)| ArnPattern::from_template(service.resource_type(index).arn).admits(&arn.text))
+                .any(|&(index, _)| service.resource_type(index).pattern.admits(&arn.text))
         });
         if !admitted {
             let problem =
