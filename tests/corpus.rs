@@ -47,7 +47,7 @@ fn aws_managed_policies() {
     assert_eq!(findings_of(&report, "/AdministratorAccess.json"), ["LP001", "LP003", "LP009", "LP010", "LP004"]);
     assert!(findings_of(&report, "/PowerUserAccess.json").contains(&"LP007"));
     let s3_read_only = findings_of(&report, "/AmazonS3ReadOnlyAccess.json");
-    assert_eq!(s3_read_only, [["LP005"; 5], ["LP002"; 5]].concat());
+    assert_eq!(s3_read_only, [["LP005"; 5].as_slice(), &["LP002"; 3]].concat());
     // Retired services (Mobile Hub) are unknown to the catalog.
     let mobile_hub = findings_of(&report, "/AWSMobileHub_ReadOnly.json");
     assert_eq!(mobile_hub.iter().filter(|id| **id == "G007").count(), 15, "{mobile_hub:?}");

@@ -8,9 +8,9 @@ use super::pack::Params;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::catalog::{Action, Service, catalog};
+use crate::catalog::{AccessLevel, Action, Service, catalog};
 use crate::finding::Severity;
-use crate::glob::{self, Case};
+use crate::glob::{self, Case, has_wildcard};
 use crate::model::{Effect, PolicyDoc, Statement, Text};
 
 /// Expansions of action globs, computed once per document: policies repeat their globs, and a
@@ -72,21 +72,27 @@ fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mu
         if matches!(item.text.as_str(), "*" | "*:*") {
             continue;
         }
+        // A glob such as `ec2:Describe*` or `s3:List*` is how read-only access to listings is
+        // granted, and those need `*`: a glob is reported only for what it names beyond
+        // List-level actions, and only where an ARN is certainly expected.
+        let glob = has_wildcard(&item.text);
         let offending: Vec<(&Service, &Action)> = expansions
             .of(&item.text)
             .iter()
             .copied()
             .filter(|(service, action)| {
-                !action.takes_no_resource() && !matches_any(params.get("allow-actions"), service, action)
+                let listing = glob && action.level == AccessLevel::List;
+                let allowed = matches_any(params.get("allow-actions"), service, action);
+                !(action.takes_no_resource() || listing || allowed)
             })
             .collect();
-        if offending.is_empty() {
-            continue;
-        }
         let certain = offending.iter().any(|(service, action)| {
             action.resource_types.iter().any(|&(_, required)| required)
                 || matches_any(params.get("always-scoped"), service, action)
         });
+        if offending.is_empty() || (glob && !certain) {
+            continue;
+        }
         let types = type_names(offending.iter().copied());
         let detail = if certain {
             format!("scope it to the {types} ARNs it acts on")
@@ -150,10 +156,7 @@ fn type_mismatches_of(statement: &Statement, expansions: &mut Expansions) -> Vec
     }
     for arn in arns {
         let admitted = acting.iter().any(|(service, action)| {
-            action
-                .resource_types
-                .iter()
-                .any(|&(index, _)| service.resource_type(index).pattern.admits(&arn.text))
+            action.resource_types.iter().any(|&(index, _)| service.resource_type(index).pattern.admits(&arn.text))
         });
         if !admitted {
             let problem =
