@@ -69,12 +69,7 @@ pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<F
                     .with_help("a policy document is an object with a `Statement`; see `iam-lint check --help`");
             return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
         }
-        Extracted::Template if input.explicit => {
-            let error = ToolError::in_file(&source.name, "CloudFormation templates are not linted yet")
-                .with_help("this version reads bare IAM policy documents; templates and CDK assemblies come next");
-            return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
-        }
-        Extracted::Template | Extracted::Unrecognised => return None,
+        Extracted::Unrecognised => return None,
     };
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
     findings.sort_by(|a, b| {

@@ -207,3 +207,8 @@ fn a_pack_can_reuse_a_built_in_check_with_its_own_params() {
         report["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
     assert_eq!(messages, ["`sqs:SendMessage` on `*`"]);
 }
+
+#[test]
+fn cloudformation_template() {
+    assert_snapshot!(shown(&run(&["check", "--format", "concise", "testdata/cli/template.yaml"])));
+}

@@ -1,9 +1,9 @@
-//! Finding the policy documents in a parsed file. Bare policy documents today; templates and
-//! cloud assemblies add their own module beside `policy`.
+//! Finding the policy documents in a parsed file: a bare policy document (`policy`), or every
+//! policy of a CloudFormation template (`cfn`, with `intrinsics` for its functions).
 
+mod cfn;
+mod intrinsics;
 mod policy;
-
-pub use policy::build_policy;
 
 use crate::model::{Kind, PolicyDoc};
 use crate::parse::Node;
@@ -11,19 +11,18 @@ use crate::parse::Node;
 /// What a parsed file turned out to be.
 pub enum Extracted {
     Policies(Vec<PolicyDoc>),
-    /// A CloudFormation template, which this version does not read yet.
-    Template,
     /// Neither a policy, a template nor a cloud assembly.
     Unrecognised,
 }
 
-/// Recognises the file's shape and builds its policies. `kind` overrides sniffing.
+/// Recognises the file's shape and builds its policies. `kind` overrides what a bare policy's
+/// shape suggests; a template says itself what kind each of its policies is.
 pub fn extract(root: &Node, kind: Option<Kind>) -> Extracted {
     if root.is_object() && root.get("Statement").is_some() {
-        return Extracted::Policies(vec![build_policy(root, "", kind)]);
+        return Extracted::Policies(vec![policy::build_policy(root, "", kind, None)]);
     }
-    if root.get("AWSTemplateFormatVersion").is_some() || root.get("Resources").is_some_and(|r| r.value.is_object()) {
-        return Extracted::Template;
+    if cfn::is_template(root) {
+        return Extracted::Policies(cfn::template_policies(root));
     }
     Extracted::Unrecognised
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use super::intrinsics::Template;
 use crate::glob::{self, Case};
 use crate::model::{Clause, Condition, ConditionEntry, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text};
 use crate::parse::{Member, Node, Value};
@@ -13,7 +14,7 @@ const STATEMENT_KEYS: [&str; 9] =
     ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
 /// Appends one reference token to a JSON pointer (RFC 6901 escaping).
-pub fn pointer_child(pointer: &str, token: &str) -> String {
+pub(super) fn pointer_child(pointer: &str, token: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + token.len() + 1);
     out.push_str(pointer);
     out.push('/');
@@ -27,11 +28,26 @@ pub fn pointer_child(pointer: &str, token: &str) -> String {
     out
 }
 
-struct Builder {
+struct Builder<'t> {
     malformed: Vec<Malformed>,
+    /// The template a policy sits in, whose intrinsic functions its values may use.
+    template: Option<&'t Template<'t>>,
 }
 
-impl Builder {
+impl Builder<'_> {
+    /// The strings an intrinsic function call stands for, or `None` for a plain value.
+    fn resolved(&self, node: &Node) -> Option<Vec<String>> {
+        self.template?.scalars(node)
+    }
+
+    /// The objects a statement position stands for: both branches of an `Fn::If`.
+    fn branches<'n>(&self, node: &'n Node) -> Vec<&'n Node> {
+        match self.template {
+            Some(template) => template.branches(node),
+            None => vec![node],
+        }
+    }
+
     fn malformed(&mut self, pointer: &str, span: Span, problem: String) {
         self.malformed.push(Malformed { loc: Loc { pointer: pointer.to_owned(), span }, problem });
     }
@@ -39,6 +55,10 @@ impl Builder {
     /// A string element. Numbers are accepted only where IAM reads them as text: account ids in
     /// principals (`AWS: 123456789012` in YAML).
     fn text(&mut self, node: &Node, pointer: String, what: &str) -> Option<Text> {
+        if let Some(values) = self.resolved(node) {
+            let text = values.into_iter().next()?;
+            return Some(Text { text, loc: Loc { pointer, span: node.span } });
+        }
         let text = match &node.value {
             Value::String(text) => Some(text),
             Value::Number(text) if what == "a principal" => Some(text),
@@ -53,16 +73,27 @@ impl Builder {
         }
     }
 
-    /// A string or an array of strings.
+    /// A string or an array of strings; an intrinsic function may stand for several (both
+    /// branches of `Fn::If`, the parts of `Fn::Split`), each located at the call.
     fn texts(&mut self, node: &Node, pointer: &str, what: &str) -> Vec<Text> {
-        match &node.value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| self.text(item, pointer_child(pointer, &i.to_string()), what))
-                .collect(),
-            _ => self.text(node, pointer.to_owned(), what).into_iter().collect(),
+        let located = |values: Vec<String>, pointer: String, span| {
+            values.into_iter().map(move |text| Text { text, loc: Loc { pointer: pointer.clone(), span } })
+        };
+        if let Some(values) = self.resolved(node) {
+            return located(values, pointer.to_owned(), node.span).collect();
         }
+        let Value::Array(items) = &node.value else {
+            return self.text(node, pointer.to_owned(), what).into_iter().collect();
+        };
+        let mut texts = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_pointer = pointer_child(pointer, &i.to_string());
+            match self.resolved(item) {
+                Some(values) => texts.extend(located(values, item_pointer, item.span)),
+                None => texts.extend(self.text(item, item_pointer, what)),
+            }
+        }
+        texts
     }
 
     fn clause(&mut self, member: &Member, pointer: &str, what: &str) -> Clause {
@@ -75,24 +106,29 @@ impl Builder {
         let pointer = pointer_child(pointer, &member.key);
         let key = Loc { pointer: pointer.clone(), span: member.key_span };
         let mut principal = Principal { key, everyone: false, entries: Vec::new() };
-        match &member.value.value {
-            Value::String(s) if s == "*" => principal.everyone = true,
-            Value::Object(entries) => {
-                for entry in entries {
-                    let entry_pointer = pointer_child(&pointer, &entry.key);
-                    let name = Text {
-                        text: entry.key.clone(),
-                        loc: Loc { pointer: entry_pointer.clone(), span: entry.key_span },
-                    };
-                    let values = self.texts(&entry.value, &entry_pointer, "a principal");
-                    principal.entries.push((name, values));
+        // In a template, either branch of an `Fn::If` may be the principal.
+        for value in self.branches(&member.value) {
+            let resolved = self.resolved(value);
+            match (&value.value, resolved) {
+                (_, Some(values)) => principal.everyone |= values.iter().any(|v| v == "*"),
+                (Value::String(s), None) if s == "*" => principal.everyone = true,
+                (Value::Object(entries), None) => {
+                    for entry in entries {
+                        let entry_pointer = pointer_child(&pointer, &entry.key);
+                        let name = Text {
+                            text: entry.key.clone(),
+                            loc: Loc { pointer: entry_pointer.clone(), span: entry.key_span },
+                        };
+                        let values = self.texts(&entry.value, &entry_pointer, "a principal");
+                        principal.entries.push((name, values));
+                    }
                 }
+                _ => self.malformed(
+                    &pointer,
+                    value.span,
+                    format!("{} must be \"*\" or an object such as {{\"AWS\": ...}}", member.key),
+                ),
             }
-            _ => self.malformed(
-                &pointer,
-                member.value.span,
-                format!("{} must be \"*\" or an object such as {{\"AWS\": ...}}", member.key),
-            ),
         }
         principal
     }
@@ -140,6 +176,10 @@ impl Builder {
         };
         let mut values = Vec::new();
         for (item_pointer, item) in items {
+            if let Some(resolved) = self.resolved(item) {
+                values.extend(resolved);
+                continue;
+            }
             match &item.value {
                 Value::String(text) | Value::Number(text) => values.push(text.clone()),
                 Value::Bool(b) => values.push(b.to_string()),
@@ -201,8 +241,8 @@ impl Builder {
 
 /// Builds the model of the policy document `node`, found at `pointer` in its source. `kind`
 /// overrides what the document's shape suggests.
-pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>) -> PolicyDoc {
-    let mut builder = Builder { malformed: Vec::new() };
+pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Option<&Template<'_>>) -> PolicyDoc {
+    let mut builder = Builder { malformed: Vec::new(), template };
     let mut version = None;
     let mut statements = Vec::new();
     for member in node.members() {
@@ -223,10 +263,16 @@ pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>) -> PolicyDoc
                 match &member.value.value {
                     Value::Array(items) => {
                         for (i, item) in items.iter().enumerate() {
-                            statements.extend(builder.statement(item, pointer_child(&child, &i.to_string()), i));
+                            for branch in builder.branches(item) {
+                                statements.extend(builder.statement(branch, pointer_child(&child, &i.to_string()), i));
+                            }
                         }
                     }
-                    _ => statements.extend(builder.statement(&member.value, child, 0)),
+                    _ => {
+                        for branch in builder.branches(&member.value) {
+                            statements.extend(builder.statement(branch, child.clone(), 0));
+                        }
+                    }
                 }
             }
             other => builder.unknown_key(other, &child, member.key_span, &DOCUMENT_KEYS),
@@ -290,7 +336,7 @@ mod tests {
     use crate::parse::{Syntax, parse};
 
     fn doc(json: &str) -> PolicyDoc {
-        build_policy(&parse(json, Syntax::Json).unwrap(), "", None)
+        build_policy(&parse(json, Syntax::Json).unwrap(), "", None, None)
     }
 
     #[test]

@@ -1,0 +1,171 @@
+//! CloudFormation templates (JSON or YAML, short tags already in their long form): every
+//! policy-bearing property of every resource, with the policy kind it holds and the JSON
+//! pointer of its place (which names the resource's logical id).
+
+use super::intrinsics::Template;
+use super::policy::{build_policy, pointer_child};
+use crate::model::{Kind, PolicyDoc};
+use crate::parse::{Node, Value};
+
+/// Where a resource type keeps a policy: a property path below `Properties` (`*` steps into
+/// each item of a list) and the kind of policy found there.
+struct Site {
+    resource_type: &'static str,
+    path: &'static [&'static str],
+    kind: Kind,
+}
+
+const fn site(resource_type: &'static str, path: &'static [&'static str], kind: Kind) -> Site {
+    Site { resource_type, path, kind }
+}
+
+const SITES: &[Site] = &[
+    site("AWS::IAM::Role", &["AssumeRolePolicyDocument"], Kind::Trust),
+    site("AWS::IAM::Role", &["Policies", "*", "PolicyDocument"], Kind::Identity),
+    site("AWS::IAM::User", &["Policies", "*", "PolicyDocument"], Kind::Identity),
+    site("AWS::IAM::Group", &["Policies", "*", "PolicyDocument"], Kind::Identity),
+    site("AWS::IAM::Policy", &["PolicyDocument"], Kind::Identity),
+    site("AWS::IAM::ManagedPolicy", &["PolicyDocument"], Kind::Identity),
+    site("AWS::IAM::RolePolicy", &["PolicyDocument"], Kind::Identity),
+    site("AWS::IAM::UserPolicy", &["PolicyDocument"], Kind::Identity),
+    site("AWS::IAM::GroupPolicy", &["PolicyDocument"], Kind::Identity),
+    site("AWS::SSO::PermissionSet", &["InlinePolicy"], Kind::Identity),
+    site("AWS::S3::BucketPolicy", &["PolicyDocument"], Kind::Resource),
+    site("AWS::SQS::QueuePolicy", &["PolicyDocument"], Kind::Resource),
+    site("AWS::SNS::TopicPolicy", &["PolicyDocument"], Kind::Resource),
+    site("AWS::KMS::Key", &["KeyPolicy"], Kind::Resource),
+    site("AWS::ECR::Repository", &["RepositoryPolicyText"], Kind::Resource),
+    site("AWS::SecretsManager::ResourcePolicy", &["ResourcePolicy"], Kind::Resource),
+    site("AWS::Logs::ResourcePolicy", &["PolicyDocument"], Kind::Resource),
+    site("AWS::OpenSearchService::Domain", &["AccessPolicies"], Kind::Resource),
+    site("AWS::Elasticsearch::Domain", &["AccessPolicies"], Kind::Resource),
+];
+
+/// Is this tree a CloudFormation template?
+pub fn is_template(root: &Node) -> bool {
+    root.get("AWSTemplateFormatVersion").is_some() || root.get("Resources").is_some_and(|r| r.value.is_object())
+}
+
+/// Every policy document in the template's resources, in source order.
+pub fn template_policies(root: &Node) -> Vec<PolicyDoc> {
+    let template = Template {
+        parameters: root.get("Parameters").map(|m| &m.value),
+        mappings: root.get("Mappings").map(|m| &m.value),
+    };
+    let mut policies = Vec::new();
+    let Some(resources) = root.get("Resources") else { return policies };
+    for resource in resources.value.members() {
+        let Some(resource_type) = resource.value.get("Type").and_then(|t| t.value.scalar_text()) else { continue };
+        let Some(properties) = resource.value.get("Properties") else { continue };
+        let pointer = pointer_child(&pointer_child(&pointer_child("", "Resources"), &resource.key), "Properties");
+        for site in SITES.iter().filter(|s| s.resource_type == resource_type) {
+            collect(&properties.value, &pointer, site.path, site.kind, &template, &mut policies);
+        }
+    }
+    policies
+}
+
+/// Follows `path` from `node`, and builds the policy documents found at its end.
+fn collect(node: &Node, pointer: &str, path: &[&str], kind: Kind, template: &Template<'_>, out: &mut Vec<PolicyDoc>) {
+    let Some((step, rest)) = path.split_first() else {
+        for document in template.branches(node) {
+            // A document given as a JSON string is read in a later version.
+            if document.get("Statement").is_some() {
+                out.push(build_policy(document, pointer, Some(kind), Some(template)));
+            }
+        }
+        return;
+    };
+    match (*step, &node.value) {
+        ("*", Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                for branch in template.branches(item) {
+                    collect(branch, &pointer_child(pointer, &i.to_string()), rest, kind, template, out);
+                }
+            }
+        }
+        ("*", _) => {}
+        (key, _) => {
+            if let Some(member) = node.get(key) {
+                collect(&member.value, &pointer_child(pointer, key), rest, kind, template, out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Syntax, parse};
+
+    const TEMPLATE: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  BucketName: {Type: String, Default: reports}
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111122223333"]
+Resources:
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: !If [IsProd, "s3:GetObject", "s3:*"]
+                Resource: !Sub "arn:${AWS::Partition}:s3:::${BucketName}/*"
+        - !Ref AWS::NoValue
+  Bucket:
+    Type: AWS::S3::Bucket
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: "s3:*"
+            Resource: [!GetAtt Bucket.Arn, !Join ["", [!GetAtt Bucket.Arn, "/*"]]]
+"#;
+
+    #[test]
+    fn finds_every_policy_with_its_kind_and_place() {
+        let root = parse(TEMPLATE, Syntax::Yaml).unwrap();
+        assert!(is_template(&root));
+        let policies = template_policies(&root);
+        let places: Vec<(Kind, &str)> = policies.iter().map(|p| (p.kind, p.head.pointer.as_str())).collect();
+        assert_eq!(
+            places,
+            [
+                (Kind::Trust, "/Resources/AppRole/Properties/AssumeRolePolicyDocument"),
+                (Kind::Identity, "/Resources/AppRole/Properties/Policies/0/PolicyDocument"),
+                (Kind::Resource, "/Resources/BucketPolicy/Properties/PolicyDocument"),
+            ]
+        );
+        let identity = &policies[1].statements[0];
+        let actions: Vec<&str> = identity.action.as_ref().unwrap().items.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(actions, ["s3:GetObject", "s3:*"], "both branches of Fn::If");
+        let resource = &identity.resource.as_ref().unwrap().items[0];
+        assert_eq!(resource.text, "arn:${AWS::Partition}:s3:::reports/*");
+        assert_eq!(
+            resource.loc.pointer,
+            "/Resources/AppRole/Properties/Policies/0/PolicyDocument/Statement/0/Resource"
+        );
+        let bucket: Vec<&str> =
+            policies[2].statements[0].resource.as_ref().unwrap().items.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(bucket, ["<Bucket.Arn>", "<Bucket.Arn>/*"]);
+        assert!(
+            policies.iter().all(|p| p.malformed.is_empty()),
+            "{:?}",
+            policies.iter().map(|p| &p.malformed).collect::<Vec<_>>()
+        );
+    }
+}

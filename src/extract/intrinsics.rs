@@ -1,0 +1,242 @@
+//! CloudFormation intrinsic functions, resolved symbolically (DESIGN §4): what can be known
+//! from the template (parameter defaults, mappings, literal joins) is computed; what cannot
+//! becomes a placeholder such as `<Bucket.Arn>`, so an ARN built with `!Sub` is still an ARN.
+//! Pseudo parameters stay as `${AWS::Region}`, and IAM policy variables (`${aws:username}`) are
+//! left alone.
+
+use crate::parse::{Node, Value};
+
+/// What the resolver reads from the template.
+pub struct Template<'a> {
+    pub parameters: Option<&'a Node>,
+    pub mappings: Option<&'a Node>,
+}
+
+/// The items of an array, or the node itself as a list of one.
+fn list(node: &Node) -> &[Node] {
+    match &node.value {
+        Value::Array(items) => items,
+        _ => std::slice::from_ref(node),
+    }
+}
+
+/// An intrinsic function call: a one-member object whose key names the function.
+fn call(node: &Node) -> Option<(&str, &Node)> {
+    match node.members() {
+        [member] if member.key == "Ref" || member.key == "Condition" || member.key.starts_with("Fn::") => {
+            Some((member.key.as_str(), &member.value))
+        }
+        _ => None,
+    }
+}
+
+impl Template<'_> {
+    /// The values a node stands for when IAM reads it as a string: `None` when the node is not
+    /// an intrinsic call; several values for `Fn::If` (either branch may be deployed); none for
+    /// `AWS::NoValue`.
+    pub fn scalars(&self, node: &Node) -> Option<Vec<String>> {
+        call(node)?;
+        Some(self.resolve(node, 0))
+    }
+
+    /// The nodes an object position (a statement, a whole policy document) stands for: both
+    /// branches of `Fn::If`, nothing for `AWS::NoValue`, the node itself otherwise.
+    pub fn branches<'n>(&self, node: &'n Node) -> Vec<&'n Node> {
+        match call(node) {
+            Some(("Fn::If", args)) => match &args.value {
+                Value::Array(args) if args.len() == 3 => {
+                    args[1..].iter().flat_map(|branch| self.branches(branch)).collect()
+                }
+                _ => Vec::new(),
+            },
+            Some(("Ref", target)) if target.scalar_text() == Some("AWS::NoValue") => Vec::new(),
+            _ => vec![node],
+        }
+    }
+
+    /// Every string `node` may stand for. `depth` bounds nested calls (the tree's own depth
+    /// is bounded by the parser).
+    fn resolve(&self, node: &Node, depth: usize) -> Vec<String> {
+        if depth > 32 {
+            return vec!["<...>".into()];
+        }
+        let Some((function, args)) = call(node) else {
+            return match &node.value {
+                Value::String(s) | Value::Number(s) => vec![s.clone()],
+                Value::Bool(b) => vec![b.to_string()],
+                _ => vec![format!("<{}>", node.type_name())],
+            };
+        };
+        let one = |node: &Node| self.resolve(node, depth + 1).into_iter().next().unwrap_or_default();
+        match function {
+            "Ref" => match args.scalar_text() {
+                Some("AWS::NoValue") => Vec::new(),
+                Some(name) if name.starts_with("AWS::") => vec![format!("${{{name}}}")],
+                Some(name) => vec![self.parameter_default(name).unwrap_or_else(|| format!("<{name}>"))],
+                None => vec!["<Ref>".into()],
+            },
+            "Fn::GetAtt" => {
+                let parts: Vec<String> = match &args.value {
+                    Value::String(dotted) => vec![dotted.clone()],
+                    _ => list(args).iter().map(one).collect(),
+                };
+                vec![format!("<{}>", parts.join("."))]
+            }
+            "Fn::Sub" => {
+                let (template, variables) = match list(args) {
+                    [template, variables] => (template, Some(variables)),
+                    [template] => (template, None),
+                    _ => return vec!["<Fn::Sub>".into()],
+                };
+                let Some(text) = template.scalar_text() else { return vec!["<Fn::Sub>".into()] };
+                vec![self.substitute(text, variables, depth)]
+            }
+            "Fn::Join" => match list(args) {
+                [separator, items] => {
+                    let separator = separator.scalar_text().unwrap_or_default();
+                    let parts: Vec<String> = match call(items) {
+                        Some(_) => self.resolve(items, depth + 1),
+                        None => list(items).iter().map(one).collect(),
+                    };
+                    vec![parts.join(separator)]
+                }
+                _ => vec!["<Fn::Join>".into()],
+            },
+            "Fn::Select" => match list(args) {
+                [index, items] => {
+                    let index: Option<usize> = one(index).parse().ok();
+                    let values: Vec<String> = match call(items) {
+                        Some(_) => self.resolve(items, depth + 1),
+                        None => list(items).iter().map(one).collect(),
+                    };
+                    vec![index.and_then(|i| values.get(i).cloned()).unwrap_or_else(|| "<Fn::Select>".into())]
+                }
+                _ => vec!["<Fn::Select>".into()],
+            },
+            "Fn::Split" => match list(args) {
+                [separator, text] => {
+                    let separator = separator.scalar_text().unwrap_or_default();
+                    let text = one(text);
+                    if separator.is_empty() { vec![text] } else { text.split(separator).map(str::to_owned).collect() }
+                }
+                _ => vec!["<Fn::Split>".into()],
+            },
+            "Fn::FindInMap" => match list(args) {
+                [map, first, second, ..] => {
+                    let (map, first, second) = (one(map), one(first), one(second));
+                    let found = self
+                        .mappings
+                        .and_then(|m| m.get(&map))
+                        .and_then(|m| m.value.get(&first))
+                        .and_then(|m| m.value.get(&second))
+                        .map(|m| list(&m.value).iter().map(one).collect::<Vec<_>>());
+                    found.unwrap_or_else(|| vec![format!("<{map}.{first}.{second}>")])
+                }
+                _ => vec!["<Fn::FindInMap>".into()],
+            },
+            "Fn::If" => match list(args) {
+                [_, when_true, when_false] => {
+                    let mut values = self.resolve(when_true, depth + 1);
+                    values.extend(self.resolve(when_false, depth + 1));
+                    values
+                }
+                _ => vec!["<Fn::If>".into()],
+            },
+            "Fn::ImportValue" => vec![format!("<Import:{}>", one(args))],
+            other => vec![format!("<{other}>")],
+        }
+    }
+
+    /// A parameter's default value; an empty default means "the deployer supplies it", so it
+    /// stays unknown like a parameter without one.
+    fn parameter_default(&self, name: &str) -> Option<String> {
+        let parameter = &self.parameters?.get(name)?.value;
+        let default = parameter.get("Default").and_then(|d| d.value.scalar_text())?;
+        (!default.is_empty()).then(|| default.to_owned())
+    }
+
+    /// `Fn::Sub`'s `${Name}` references: a variable of the call, a parameter default, a
+    /// pseudo parameter (kept), `${Resource.Attribute}` (a placeholder), `${!Literal}`
+    /// (the literal `${Literal}`), and IAM policy variables such as `${aws:username}` (kept).
+    fn substitute(&self, text: &str, variables: Option<&Node>, depth: usize) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            let Some(length) = rest[start..].find('}') else { break };
+            out.push_str(&rest[..start]);
+            let name = &rest[start + 2..start + length];
+            let variable = variables
+                .and_then(|v| v.get(name))
+                .map(|v| self.resolve(&v.value, depth + 1).into_iter().next().unwrap_or_default());
+            match (name.strip_prefix('!'), variable) {
+                (Some(literal), _) => out.push_str(&format!("${{{literal}}}")),
+                (None, Some(value)) => out.push_str(&value),
+                (None, None) if name.starts_with("AWS::") || name.contains(':') => {
+                    out.push_str(&rest[start..start + length + 1]);
+                }
+                (None, None) => out.push_str(&self.parameter_default(name).unwrap_or_else(|| format!("<{name}>"))),
+            }
+            rest = &rest[start + length + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Syntax, parse};
+
+    fn resolved(yaml: &str) -> Vec<String> {
+        let root = parse(yaml, Syntax::Yaml).unwrap();
+        let template = Template {
+            parameters: root.get("Parameters").map(|m| &m.value),
+            mappings: root.get("Mappings").map(|m| &m.value),
+        };
+        template.scalars(&root.get("Value").unwrap().value).unwrap()
+    }
+
+    const HEAD: &str = "Parameters:\n  Env: {Type: String, Default: prod}\n  Bucket: {Type: String}\nMappings:\n  Regions: {us-east-1: {Ami: ami-1}}\n";
+
+    #[test]
+    fn sub_keeps_pseudo_parameters_and_policy_variables() {
+        let value = resolved(&format!(
+            "{HEAD}Value: !Sub 'arn:${{AWS::Partition}}:s3:::${{Bucket}}-${{Env}}/${{aws:username}}/${{!Literal}}/${{Role.Arn}}'\n"
+        ));
+        assert_eq!(value, ["arn:${AWS::Partition}:s3:::<Bucket>-prod/${aws:username}/${Literal}/<Role.Arn>"]);
+        let with_map = resolved(&format!("{HEAD}Value: !Sub ['arn:${{Name}}', {{Name: !Ref Env}}]\n"));
+        assert_eq!(with_map, ["arn:prod"]);
+    }
+
+    #[test]
+    fn ref_getatt_join_select_split_findinmap() {
+        assert_eq!(resolved(&format!("{HEAD}Value: !Ref AWS::AccountId\n")), ["${AWS::AccountId}"]);
+        assert_eq!(resolved(&format!("{HEAD}Value: !GetAtt Queue.Arn\n")), ["<Queue.Arn>"]);
+        assert_eq!(resolved(&format!("{HEAD}Value: !Join ['', [!GetAtt Bucket.Arn, '/*']]\n")), ["<Bucket.Arn>/*"]);
+        assert_eq!(resolved(&format!("{HEAD}Value: !Select [1, !Split [',', 'a,b,c']]\n")), ["b"]);
+        assert_eq!(resolved(&format!("{HEAD}Value: !FindInMap [Regions, us-east-1, Ami]\n")), ["ami-1"]);
+        assert_eq!(
+            resolved(&format!("{HEAD}Value: !FindInMap [Regions, !Ref AWS::Region, Ami]\n")),
+            ["<Regions.${AWS::Region}.Ami>"]
+        );
+    }
+
+    #[test]
+    fn if_gives_both_branches_and_novalue_nothing() {
+        assert_eq!(resolved(&format!("{HEAD}Value: !If [IsProd, 's3:*', 's3:GetObject']\n")), ["s3:*", "s3:GetObject"]);
+        assert!(resolved(&format!("{HEAD}Value: !Ref AWS::NoValue\n")).is_empty());
+    }
+
+    #[test]
+    fn nested_calls_are_bounded() {
+        let mut value = String::from("\"x\"");
+        for _ in 0..40 {
+            value = format!("{{\"Fn::Join\": [\"\", [{value}]]}}");
+        }
+        let root = parse(&format!("{{\"Value\": {value}}}"), Syntax::Json).unwrap();
+        let template = Template { parameters: None, mappings: None };
+        let values = template.scalars(&root.get("Value").unwrap().value).unwrap();
+        assert_eq!(values, ["<...>"], "past 32 nested calls the value is unknown");
+    }
+}
