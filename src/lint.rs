@@ -61,7 +61,7 @@ pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<F
             return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
         }
     };
-    let policies = match extract(&root, kind) {
+    let policies = match extract(&root, &source.text, kind) {
         Extracted::Policies(policies) => policies,
         Extracted::Unrecognised if input.explicit => {
             let error =

@@ -2,6 +2,7 @@
 //! policy-bearing property of every resource, with the policy kind it holds and the JSON
 //! pointer of its place (which names the resource's logical id).
 
+use super::embedded::embedded_document;
 use super::intrinsics::Template;
 use super::policy::{build_policy, pointer_child};
 use crate::model::{Kind, PolicyDoc};
@@ -47,7 +48,7 @@ pub fn is_template(root: &Node) -> bool {
 }
 
 /// Every policy document in the template's resources, in source order.
-pub fn template_policies(root: &Node) -> Vec<PolicyDoc> {
+pub fn template_policies(root: &Node, text: &str) -> Vec<PolicyDoc> {
     let template = Template {
         parameters: root.get("Parameters").map(|m| &m.value),
         mappings: root.get("Mappings").map(|m| &m.value),
@@ -59,19 +60,30 @@ pub fn template_policies(root: &Node) -> Vec<PolicyDoc> {
         let Some(properties) = resource.value.get("Properties") else { continue };
         let pointer = pointer_child(&pointer_child(&pointer_child("", "Resources"), &resource.key), "Properties");
         for site in SITES.iter().filter(|s| s.resource_type == resource_type) {
-            collect(&properties.value, &pointer, site.path, site.kind, &template, &mut policies);
+            let place = Place { template: &template, text, kind: site.kind };
+            collect(&properties.value, &pointer, site.path, &place, &mut policies);
         }
     }
     policies
 }
 
+/// What a policy site needs besides the node: the template, the file's text (to locate what
+/// a JSON string holds) and the kind of policy kept there.
+struct Place<'a> {
+    template: &'a Template<'a>,
+    text: &'a str,
+    kind: Kind,
+}
+
 /// Follows `path` from `node`, and builds the policy documents found at its end.
-fn collect(node: &Node, pointer: &str, path: &[&str], kind: Kind, template: &Template<'_>, out: &mut Vec<PolicyDoc>) {
+fn collect(node: &Node, pointer: &str, path: &[&str], place: &Place<'_>, out: &mut Vec<PolicyDoc>) {
     let Some((step, rest)) = path.split_first() else {
-        for document in template.branches(node) {
-            // A document given as a JSON string is read in a later version.
+        for document in place.template.branches(node) {
             if document.get("Statement").is_some() {
-                out.push(build_policy(document, pointer, Some(kind), Some(template)));
+                out.push(build_policy(document, pointer, Some(place.kind), Some(place.template)));
+            } else if let Some(parsed) = embedded_document(document, place.template, place.text) {
+                // Placeholders in the string are already resolved: no template to apply.
+                out.push(build_policy(&parsed, pointer, Some(place.kind), None));
             }
         }
         return;
@@ -79,15 +91,15 @@ fn collect(node: &Node, pointer: &str, path: &[&str], kind: Kind, template: &Tem
     match (*step, &node.value) {
         ("*", Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
-                for branch in template.branches(item) {
-                    collect(branch, &pointer_child(pointer, &i.to_string()), rest, kind, template, out);
+                for branch in place.template.branches(item) {
+                    collect(branch, &pointer_child(pointer, &i.to_string()), rest, place, out);
                 }
             }
         }
         ("*", _) => {}
         (key, _) => {
             if let Some(member) = node.get(key) {
-                collect(&member.value, &pointer_child(pointer, key), rest, kind, template, out);
+                collect(&member.value, &pointer_child(pointer, key), rest, place, out);
             }
         }
     }
@@ -140,7 +152,7 @@ Resources:
     fn finds_every_policy_with_its_kind_and_place() {
         let root = parse(TEMPLATE, Syntax::Yaml).unwrap();
         assert!(is_template(&root));
-        let policies = template_policies(&root);
+        let policies = template_policies(&root, TEMPLATE);
         let places: Vec<(Kind, &str)> = policies.iter().map(|p| (p.kind, p.head.pointer.as_str())).collect();
         assert_eq!(
             places,

@@ -2,6 +2,7 @@
 //! policy of a CloudFormation template (`cfn`, with `intrinsics` for its functions).
 
 mod cfn;
+mod embedded;
 mod intrinsics;
 mod policy;
 
@@ -17,12 +18,12 @@ pub enum Extracted {
 
 /// Recognises the file's shape and builds its policies. `kind` overrides what a bare policy's
 /// shape suggests; a template says itself what kind each of its policies is.
-pub fn extract(root: &Node, kind: Option<Kind>) -> Extracted {
+pub fn extract(root: &Node, text: &str, kind: Option<Kind>) -> Extracted {
     if root.is_object() && root.get("Statement").is_some() {
         return Extracted::Policies(vec![policy::build_policy(root, "", kind, None)]);
     }
     if cfn::is_template(root) {
-        return Extracted::Policies(cfn::template_policies(root));
+        return Extracted::Policies(cfn::template_policies(root, text));
     }
     Extracted::Unrecognised
 }
