@@ -9,7 +9,7 @@ pub enum Case {
 
 /// A character of a pattern: bytes for ASCII text (no decoding, no allocation), chars
 /// otherwise.
-trait Symbol: Copy + PartialEq {
+trait Symbol: Copy + PartialEq + Into<char> {
     const STAR: Self;
     const QUESTION: Self;
     fn same(self, other: Self, case: Case) -> bool;
@@ -66,6 +66,18 @@ pub fn intersects(a: &str, b: &str, case: Case) -> bool {
     !too_long(a, b) && with_symbols(a, b, |a, b| intersects_in(a, b, case), |a, b| intersects_in(a, b, case))
 }
 
+/// As [`intersects`], where some stars of `b` cannot take some characters: `forbids(j, c)`
+/// says the star at `b`'s `j`-th character cannot take `c`. ARN templates use it: a
+/// partition or account takes no `:`, a bucket name no `/`.
+pub fn intersects_restricted(a: &str, b: &str, case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
+    if too_long(a, b) {
+        return false;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    intersects_dp(&a, &b, case, forbids)
+}
+
 fn intersects_in<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
     // Cheap rejections first: patterns from different services differ in their literal start.
     if !literal_ends_agree(a.iter().copied(), b.iter().copied(), case)
@@ -78,7 +90,7 @@ fn intersects_in<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
         (false, false) => a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x.same(y, case)),
         (true, false) => covers_in(a, b, case),
         (false, true) => covers_in(b, a, case),
-        (true, true) => intersects_dp(a, b, case),
+        (true, true) => intersects_dp(a, b, case, &|_, _| false),
     }
 }
 
@@ -101,8 +113,9 @@ fn literal_ends_agree<T: Symbol>(mut a: impl Iterator<Item = T>, mut b: impl Ite
     }
 }
 
-/// Dynamic programming over pairs of positions: O(n·m) time, two rows of memory.
-fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
+/// Dynamic programming over pairs of positions: O(n·m) time, two rows of memory. A star of
+/// `b` takes no literal character of `a` that `forbids` names.
+fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
     // row[j]: some string takes `a` to the current position i and `b` to position j.
     let mut row = vec![false; b.len() + 1];
     row[0] = true;
@@ -127,7 +140,9 @@ fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
                     // The star takes the character the other side produces, and stays.
                     row[j + 1] = true;
                 } else if y == T::STAR {
-                    next[j] = true;
+                    if x == T::QUESTION || !forbids(j, x.into()) {
+                        next[j] = true;
+                    }
                 } else if x == T::QUESTION || y == T::QUESTION || x.same(y, case) {
                     next[j + 1] = true;
                 }
@@ -256,6 +271,17 @@ pub(crate) mod tests {
         assert!(covers("ç?", "çé", Sensitive));
         assert!(intersects("Ç*", "ç", Insensitive));
         assert!(!intersects("ç*", "é", Insensitive));
+    }
+
+    #[test]
+    fn restricted_stars_take_no_forbidden_character() {
+        let bucket = "arn:*:s3:::*";
+        // The partition takes no `:` or `/`, the bucket name no `/`.
+        let forbids = |j: usize, c: char| c == '/' || (j == 4 && c == ':');
+        let meets = |resource: &str| intersects_restricted(resource, bucket, Sensitive, &forbids);
+        assert!(meets("arn:aws:s3:::reports") && meets("arn:aws:s3:::*") && meets("arn:aws:s3:::rep*"));
+        assert!(!meets("arn:aws:s3:::reports/*") && !meets("arn:aws:s3:::reports/key"));
+        assert!(intersects("arn:aws:s3:::reports/*", bucket, Sensitive), "without the restriction it would");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The embedded IAM catalog (data/iam-catalog.txt) is what scripts/update-catalog generates
-//! from the package version it records. Needs python3 and npm (with the npm registry); skips,
-//! saying so, where they are missing.
+//! from the package version it records. Needs python3, npm and the npm registry; skips,
+//! saying so, where any of them is missing.
 
 use std::process::Command;
 
@@ -20,5 +20,9 @@ fn committed_catalog_matches_its_generator() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
+    if out.status.code() == Some(3) {
+        eprintln!("skipped: the catalog package could not be fetched:\n{}", String::from_utf8_lossy(&out.stderr));
+        return;
+    }
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }

@@ -5,19 +5,44 @@ use super::{Action, Catalog, Service};
 use crate::glob::{self, Case};
 
 /// An ARN template (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) as a glob in which
-/// each `${Variable}` is `*`.
+/// each `${Variable}` is `*`, knowing what a variable cannot hold: the partition, region and
+/// account take no `:` or `/`, and a last variable that another resource type of the service
+/// extends with `/...` (a bucket, which objects extend) takes no `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArnPattern(String);
+pub struct ArnPattern {
+    glob: String,
+    /// Character index of the colon that ends `arn:partition:service:region:account`.
+    header_end: usize,
+    /// Character index of the last `*`, when it names one path segment.
+    segment: Option<usize>,
+}
 
 impl ArnPattern {
     pub fn from_template(template: &str) -> ArnPattern {
-        ArnPattern(without_placeholders(template, "*"))
+        let glob = without_placeholders(template, "*");
+        let header_end = glob.chars().enumerate().filter(|&(_, c)| c == ':').nth(4).map_or(0, |(i, _)| i);
+        ArnPattern { glob, header_end, segment: None }
     }
 
-    /// Could `resource` (a glob, perhaps with CloudFormation placeholders such as
-    /// `<Bucket.Arn>` or `${AWS::Region}`) name a resource of this type?
+    /// Marks the last variable as one path segment when a sibling template extends this one.
+    pub(super) fn mark_extended_by(&mut self, siblings: &[String]) {
+        let extended = siblings.iter().any(|s| s.len() > self.glob.len() && s.starts_with(&format!("{}/", self.glob)));
+        if extended && self.glob.ends_with('*') {
+            self.segment = Some(self.glob.chars().count() - 1);
+        }
+    }
+
+    pub(super) fn glob(&self) -> &str {
+        &self.glob
+    }
+
+    /// Could `resource` (a glob whose placeholders, `<Bucket.Arn>` or `${AWS::Region}`, are
+    /// already `*`) name a resource of this type?
     pub fn admits(&self, resource: &str) -> bool {
-        glob::intersects(&self.0, &without_placeholders(resource, "*"), Case::Sensitive)
+        let forbids = |j: usize, c: char| {
+            (j < self.header_end && (c == ':' || c == '/')) || (Some(j) == self.segment && c == '/')
+        };
+        glob::intersects_restricted(resource, &self.glob, Case::Sensitive, &forbids)
     }
 }
 
@@ -48,13 +73,20 @@ pub fn without_placeholders(text: &str, with: &str) -> String {
 /// (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`, and Secrets Manager's
 /// `secretsmanager:ResourceTag/tag-key`) take any text? Key names compare case-insensitively.
 pub fn key_template_matches(template: &str, key: &str) -> bool {
-    let template = match template.strip_suffix("/tag-key") {
+    let pattern = match template.strip_suffix("/tag-key") {
         Some(prefix) => format!("{prefix}/*"),
         None => without_placeholders(template, "*"),
     };
-    let pattern = template;
     !glob::has_wildcard(key) && glob::covers(&pattern, key, Case::Insensitive)
 }
+
+/// Does a catalog key prefix (`oidc.circleci.com/org/${OrgId}`) name `prefix`?
+fn covers_prefix(template: &str, prefix: &str) -> bool {
+    glob::covers(&without_placeholders(template, "*"), prefix, Case::Insensitive)
+}
+
+/// The claims of a web identity token that IAM offers as condition keys for any provider.
+pub const WEB_IDENTITY_CLAIMS: [&str; 5] = ["aud", "sub", "amr", "azp", "oaud"];
 
 impl Catalog {
     /// The actions an action glob (`s3:Get*`, `*:Describe*`, `*`) names.
@@ -104,13 +136,26 @@ impl Catalog {
                 // statements of services that accept them (`ec2:` keys in `ssm` policies).
                 || self.service(prefix).is_some_and(|s| s.condition_keys().iter().any(|k| key_template_matches(k.name, key)))
         };
+        // An identity provider's keys are the web-identity claims every provider has, plus
+        // what the services accepting it (STS) define (`token.actions.githubusercontent.com:
+        // job_workflow_ref`).
+        let claim = key.rsplit_once(':').map_or("", |(_, claim)| claim);
         let foreign = || {
-            self.foreign_key_prefixes.iter().any(|(foreign, _)| {
-                let pattern = without_placeholders(foreign, "*");
-                glob::covers(&pattern, prefix, Case::Insensitive)
+            self.foreign_key_prefixes.iter().any(|(foreign, accepting)| {
+                covers_prefix(foreign, prefix)
+                    && (WEB_IDENTITY_CLAIMS.contains(&claim)
+                        || accepting
+                            .iter()
+                            .filter_map(|p| self.service(p))
+                            .any(|s| s.condition_keys().iter().any(|k| key_template_matches(k.name, key))))
             })
         };
         global || of_service() || foreign()
+    }
+
+    /// Is `prefix` an identity provider the catalog knows (`token.actions.githubusercontent.com`)?
+    pub fn knows_provider(&self, prefix: &str) -> bool {
+        self.foreign_key_prefixes.iter().any(|(foreign, _)| covers_prefix(foreign, prefix))
     }
 
     /// The existing action of `service` closest to `name`, for "did you mean".
@@ -124,7 +169,7 @@ impl Catalog {
         match key.split_once('/') {
             Some((head, tail)) => {
                 let templated = self.global_keys.iter().filter_map(|k| k.name.split_once('/').map(|(h, _)| h));
-                nearest(templated, head).map(|near| format!("{near}/{tail}"))
+                nearest(templated, head).map(|near| format!("{near}/{tail}")).filter(|near| near != key)
             }
             None => {
                 nearest(self.global_keys.iter().map(|k| k.name).filter(|n| !n.contains('/')), key).map(str::to_owned)
@@ -182,14 +227,21 @@ mod tests {
 
     #[test]
     fn arn_templates_admit_matching_resources_and_placeholders() {
+        let admits = |pattern: &ArnPattern, resource: &str| pattern.admits(&without_placeholders(resource, "*"));
         let object = ArnPattern::from_template("arn:${Partition}:s3:::${BucketName}/${ObjectName}");
-        assert!(object.admits("arn:aws:s3:::reports/2026/*"));
-        assert!(object.admits("arn:${AWS::Partition}:s3:::<Bucket>/*"));
-        assert!(object.admits("*"));
-        assert!(!object.admits("arn:aws:iam::111122223333:role/x"));
+        assert!(admits(&object, "arn:aws:s3:::reports/2026/*"));
+        assert!(admits(&object, "arn:${AWS::Partition}:s3:::<Bucket>/*"));
+        assert!(admits(&object, "*"));
+        assert!(!admits(&object, "arn:aws:iam::111122223333:role/x"));
         let role = ArnPattern::from_template("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}");
-        assert!(role.admits("<Role.Arn>"));
-        assert!(!role.admits("arn:aws:s3:::bucket"));
+        assert!(admits(&role, "<Role.Arn>"));
+        assert!(!admits(&role, "arn:aws:s3:::bucket"));
+        // A bucket is not an object: its name takes no `/`.
+        let mut bucket = ArnPattern::from_template("arn:${Partition}:s3:::${BucketName}");
+        bucket.mark_extended_by(&[object.glob().to_owned()]);
+        assert!(admits(&bucket, "arn:aws:s3:::reports") && admits(&bucket, "arn:aws:s3:::*"));
+        assert!(!admits(&bucket, "arn:aws:s3:::reports/*"));
+        assert!(admits(&object, "arn:aws:s3:::*"), "`*` covers objects too");
     }
 
     #[test]
@@ -203,6 +255,9 @@ mod tests {
         assert!(catalog().knows_condition_key("s3:prefix", &[s3]));
         assert!(catalog().knows_condition_key("aws:PrincipalTag/team", &[]));
         assert!(catalog().knows_condition_key("token.actions.githubusercontent.com:sub", &[]));
+        assert!(!catalog().knows_condition_key("token.actions.githubusercontent.com:subject", &[]));
+        assert!(catalog().knows_condition_key("oidc.circleci.com/org/1234:aud", &[]));
+        assert!(catalog().knows_condition_key("glacier:ResourceTag/env", &[]));
         assert!(!catalog().knows_condition_key("s3:prefixes", &[s3]));
         assert!(!catalog().knows_condition_key("aws:SourceIpAddress", &[s3]));
     }

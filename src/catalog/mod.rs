@@ -254,6 +254,12 @@ fn parse_service(block: &'static str, first_line: usize) -> Result<Details, Stri
             _ => return Err(bad()),
         }
     }
+    // A type whose ARN another type of the service extends (`bucket` by `object`) names one
+    // path segment with its last variable.
+    let globs: Vec<String> = details.resource_types.iter().map(|r| r.pattern.glob().to_owned()).collect();
+    for resource_type in &mut details.resource_types {
+        resource_type.pattern.mark_extended_by(&globs);
+    }
     Ok(details)
 }
 

@@ -2,6 +2,9 @@
 //! semantics: globs, case rules (actions ignore case, ARNs do not) and `Not*` as complement.
 
 use super::{Clause, Text};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use crate::catalog::catalog;
 use crate::glob::{self, Case};
 
@@ -25,12 +28,21 @@ impl<'a> ActionSet<'a> {
 
     /// The real actions `pattern` names, written `service:Action`; empty when the catalog
     /// knows none (a made-up action in a custom pack), and the answers fall back to globs.
-    fn real_actions(pattern: &str) -> Vec<String> {
-        catalog()
+    fn real_actions(pattern: &str) -> Arc<[String]> {
+        // The patterns come from rule packs, a handful, asked about for every statement.
+        static MEMO: OnceLock<Mutex<HashMap<String, Arc<[String]>>>> = OnceLock::new();
+        let memo = MEMO.get_or_init(Default::default);
+        let key = pattern.to_ascii_lowercase();
+        if let Some(found) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
+        let expanded: Arc<[String]> = catalog()
             .expand(pattern)
             .into_iter()
             .map(|(service, action)| format!("{}:{}", service.prefix, action.name))
-            .collect()
+            .collect();
+        memo.lock().unwrap_or_else(|e| e.into_inner()).insert(key, expanded.clone());
+        expanded
     }
 
     /// Does it apply to at least one action matching `pattern`? Exact over the catalog's
@@ -110,6 +122,13 @@ impl<'a> ResourceSet<'a> {
         let pattern = pattern.to_owned();
         let negated = self.negated;
         self.clause.items.iter().filter(move |item| !negated && glob::covers(&item.text, &pattern, Case::Sensitive))
+    }
+
+    /// Is every resource of a `Resource` list within `pattern`?
+    pub fn within(&self, pattern: &str) -> bool {
+        !self.negated
+            && !self.clause.items.is_empty()
+            && self.clause.items.iter().all(|item| glob::covers(pattern, &item.text, Case::Sensitive))
     }
 
     /// Every resource matching `pattern` is in the set.

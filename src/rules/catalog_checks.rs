@@ -1,15 +1,11 @@
 //! Built-in checks that ask the IAM catalog (or IAM's fixed vocabulary): unknown services,
 //! actions and condition keys, invalid condition operators, resources that are not ARNs.
 
-use super::hit::Hit;
+use super::hit::{Hit, code};
 use super::pack::is_action_glob;
 use crate::catalog::{Service, catalog, nearest, without_placeholders};
 use crate::glob::has_wildcard;
 use crate::model::{Statement, Text};
-
-fn code(text: &str) -> String {
-    format!("`{text}`")
-}
 
 /// Every `Action`/`NotAction` element well-formed enough to look up, as (service, action).
 fn listed_actions(statement: &Statement) -> impl Iterator<Item = (&Text, &str, &str)> {
@@ -48,8 +44,17 @@ pub(super) fn unknown_actions(statement: &Statement) -> Vec<Hit> {
             let suggestion = || {
                 let near = catalog.nearest_action(service, action).map(|near| format!("{}:{near}", service.prefix));
                 near.or_else(|| {
-                    let elsewhere = catalog.services.iter().find_map(|other| Some((other, other.action(action)?)));
-                    elsewhere.map(|(other, found)| format!("{}:{}", other.prefix, found.name))
+                    // Only an unambiguous match, spelt the same: `UpdateBudget` exists in more
+                    // than one service, and `payments:Get` is not `apigateway:GET`.
+                    let mut elsewhere = catalog
+                        .services
+                        .iter()
+                        .filter_map(|other| Some((other, other.action(action)?)))
+                        .filter(|(_, found)| found.name == action);
+                    match (elsewhere.next(), elsewhere.next()) {
+                        (Some((other, found)), None) => Some(format!("{}:{}", other.prefix, found.name)),
+                        _ => None,
+                    }
                 })
             };
             let problem = if has_wildcard(action) {
@@ -98,23 +103,29 @@ fn federated_providers(statement: &Statement) -> Vec<&str> {
 pub(super) fn unknown_condition_keys(statement: &Statement) -> Vec<Hit> {
     let Some(condition) = &statement.condition else { return Vec::new() };
     let catalog = catalog();
-    // `None` (every service) needs no list: a key is also known by its own service's prefix.
-    let services = statement_services(statement).unwrap_or_default();
+    let services = statement_services(statement).unwrap_or_else(|| catalog.services.iter().collect());
     let providers = federated_providers(statement);
     let mut hits = Vec::new();
     for entry in &condition.entries {
         let key = &entry.key.text;
         let (prefix, _) = key.split_once(':').unwrap_or((key, ""));
-        if providers.iter().any(|p| p.eq_ignore_ascii_case(prefix)) || catalog.knows_condition_key(key, &services) {
+        // A provider the catalog does not know (an EKS cluster's OIDC issuer), named by the
+        // statement's principal, may have any claim.
+        let own_provider = providers.iter().any(|p| p.eq_ignore_ascii_case(prefix)) && !catalog.knows_provider(prefix);
+        if own_provider || catalog.knows_condition_key(key, &services) {
             continue;
         }
         let problem = match (key.contains(':'), catalog.service(prefix)) {
+            _ if has_wildcard(key) => "has a wildcard: condition key names are written out in full".to_owned(),
             (false, _) => "has no `service:` prefix".to_owned(),
             (true, Some(service)) => format!("is not a condition key of {}", service.name),
             (true, None) if prefix.eq_ignore_ascii_case("aws") => match catalog.nearest_global_key(key) {
                 Some(near) => format!("is not a global condition key (did you mean `{near}`?)"),
                 None => "is not a global condition key".to_owned(),
             },
+            (true, None) if catalog.knows_provider(prefix) => {
+                format!("is not a condition key of the identity provider `{prefix}` (such as `{prefix}:sub`)")
+            }
             (true, None) => {
                 format!("has a prefix, `{prefix}`, that is neither an AWS service nor a known identity provider")
             }
@@ -211,7 +222,8 @@ pub(super) fn invalid_operators(statement: &Statement) -> Vec<Hit> {
 /// Is `resource` `*` or shaped like `arn:partition:service:region:account:resource`, where
 /// CloudFormation placeholders (`${AWS::Region}`, `<Bucket.Arn>`) may stand for any part?
 pub(super) fn is_arn_shaped(resource: &str) -> bool {
-    if resource == "*" {
+    // `*`, and API Gateway's shorthand in its resource policies (`execute-api:/*/GET/pets`).
+    if resource == "*" || resource.starts_with("execute-api:/") {
         return true;
     }
     // A resource that starts with a placeholder (`<Bucket.Arn>`, `${Bucket.Arn}/*`) starts
@@ -278,6 +290,7 @@ mod tests {
             "<Bucket.Arn>/*",
             "${ReportsBucket.Arn}/reports/*",
             "arn:aws:logs:*:*:log-group:/aws/lambda/*:*",
+            "execute-api:/*/GET/pets",
         ] {
             assert!(is_arn_shaped(valid), "{valid}");
         }

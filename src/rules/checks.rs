@@ -102,7 +102,7 @@ impl Check {
     /// The parameters a rule using this check may set.
     pub(crate) fn params(self) -> &'static [&'static str] {
         match self {
-            Check::WildcardResource => &["allow-actions", "always-scoped"],
+            Check::WildcardResource => &["allow-actions", "always-scoped", "scoping-keys"],
             _ => &[],
         }
     }

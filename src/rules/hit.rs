@@ -4,6 +4,11 @@
 use crate::finding::Severity;
 use crate::model::{Loc, Statement, Text};
 
+/// How an element's text reads in a message.
+pub(crate) fn code(text: &str) -> String {
+    format!("`{text}`")
+}
+
 /// One place a rule reports, with the values its message may interpolate.
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {

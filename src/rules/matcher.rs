@@ -23,6 +23,8 @@ pub(crate) enum ResourceTest {
     Star,
     /// `Resource` contains a glob matching every resource this glob matches.
     Covers(String),
+    /// Every element of `Resource` lies within this glob.
+    Within(String),
     /// The statement uses `NotResource`.
     NotResource,
 }
@@ -210,6 +212,8 @@ fn resource_elements(test: &ResourceTest, statement: &Statement) -> Option<Vec<T
     let found: Vec<Text> = match test {
         ResourceTest::Star => set.stars().cloned().collect(),
         ResourceTest::Covers(pattern) => set.items_covering(pattern).cloned().collect(),
+        ResourceTest::Within(pattern) if set.within(pattern) => set.clause.items.clone(),
+        ResourceTest::Within(_) => Vec::new(),
         ResourceTest::NotResource if set.negated => vec![element(&set.clause.key, "NotResource")],
         ResourceTest::NotResource => Vec::new(),
     };

@@ -81,6 +81,7 @@ struct RawActions {
 struct RawResources {
     star: Option<bool>,
     covers: Option<Spanned<String>>,
+    within: Option<Spanned<String>>,
     not_resource: Option<bool>,
 }
 
@@ -290,14 +291,17 @@ impl Validator<'_> {
             }
             let globs: Option<Vec<String>> =
                 value.as_array().and_then(|items| items.iter().map(|i| i.as_str().map(str::to_owned)).collect());
+            // Parameters ending in `-keys` list condition keys; the others, actions.
+            let (valid, example): (fn(&str) -> bool, &str) = if name.ends_with("-keys") {
+                (|k| k.contains(':') && !k.contains(char::is_whitespace), "[\"aws:ResourceTag/*\"]")
+            } else {
+                (is_action_glob, "[\"s3:GetObject\", \"ec2:Describe*\"]")
+            };
             match globs {
-                Some(globs) if globs.iter().all(|g| is_action_glob(g)) => {
+                Some(globs) if globs.iter().all(|g| valid(g)) => {
                     params.insert(name, globs);
                 }
-                _ => self.error(
-                    span.clone(),
-                    format!("`{name}` must be a list of actions such as [\"s3:GetObject\", \"ec2:Describe*\"]"),
-                ),
+                _ => self.error(span.clone(), format!("`{name}` must be a list such as {example}")),
             }
         }
         params
@@ -322,9 +326,10 @@ impl Validator<'_> {
             let tests = [
                 self.flag(r.star, &span, "star").then_some(ResourceTest::Star),
                 r.covers.map(|glob| ResourceTest::Covers(glob.into_inner())),
+                r.within.map(|glob| ResourceTest::Within(glob.into_inner())),
                 self.flag(r.not_resource, &span, "not-resource").then_some(ResourceTest::NotResource),
             ];
-            self.exactly_one(tests, span, "resources", "`star`, `covers` or `not-resource`")
+            self.exactly_one(tests, span, "resources", "`star`, `covers`, `within` or `not-resource`")
         });
         let condition = raw.condition.and_then(|c| {
             let span = c.span();

@@ -3,12 +3,12 @@
 //! act on (G015).
 
 use super::catalog_checks::is_arn_shaped;
-use super::hit::Hit;
+use super::hit::{Hit, code};
 use super::pack::Params;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::catalog::{AccessLevel, Action, Service, catalog};
+use crate::catalog::{AccessLevel, Action, Service, catalog, without_placeholders};
 use crate::finding::Severity;
 use crate::glob::{self, Case, has_wildcard};
 use crate::model::{Effect, PolicyDoc, Statement, Text};
@@ -23,10 +23,6 @@ impl Expansions {
         let key = pattern.to_ascii_lowercase();
         self.0.entry(key).or_insert_with(|| catalog().expand(pattern).into()).clone()
     }
-}
-
-fn code(text: &str) -> String {
-    format!("`{text}`")
 }
 
 fn matches_any(globs: Option<&Vec<String>>, service: &Service, action: &Action) -> bool {
@@ -49,6 +45,15 @@ fn type_names<'a>(actions: impl Iterator<Item = (&'a Service, &'a Action)>) -> S
     let shown: Vec<String> = names.iter().take(6).map(|n| code(n)).collect();
     let more = names.len().saturating_sub(6);
     if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+}
+
+/// The first condition key of the statement that limits a value and matches one of `globs`.
+fn scoping_key(statement: &Statement, globs: Option<&Vec<String>>) -> Option<String> {
+    let entries = statement.condition.iter().flat_map(|c| &c.entries);
+    entries
+        .filter(|entry| entry.constrains_value())
+        .find(|entry| globs.is_some_and(|g| g.iter().any(|g| glob::covers(g, &entry.key.text, Case::Insensitive))))
+        .map(|entry| entry.key.text.clone())
 }
 
 /// LP002: each `Action` element of an Allow whose actions accept ARNs but are granted on `*`.
@@ -94,10 +99,16 @@ fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mu
             continue;
         }
         let types = type_names(offending.iter().copied());
-        let detail = if certain {
-            format!("scope it to the {types} ARNs it acts on")
-        } else {
-            format!("its resource types ({types}) are optional, so `*` may be needed; scope it if it can be")
+        // A condition on the resource's tags or owner (ABAC) scopes `*` in its own way.
+        let scoping = scoping_key(statement, params.get("scoping-keys"));
+        let detail = match (&scoping, certain) {
+            (Some(key), _) => {
+                format!("a condition on `{key}` narrows it; naming the {types} ARNs would narrow it more")
+            }
+            (None, true) => format!("scope it to the {types} ARNs it acts on"),
+            (None, false) => {
+                format!("its resource types ({types}) are optional, so `*` may be needed; scope it if it can be")
+            }
         };
         let vars = vec![
             ("sid", statement.label()),
@@ -107,7 +118,7 @@ fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mu
         ];
         // The element is the action: one `*` may be reported for several actions.
         let mut hit = Hit::new(star.loc.clone(), &item.text, vars);
-        if !certain {
+        if !certain || scoping.is_some() {
             hit.severity = Some(Severity::Note);
         }
         hits.push(hit);
@@ -128,45 +139,57 @@ fn type_mismatches_of(statement: &Statement, expansions: &mut Expansions) -> Vec
         return Vec::new();
     }
     let arns: Vec<&Text> = resources.items.iter().filter(|r| is_arn_shaped(&r.text)).collect();
+    let hit = |arn: &Text, problem: String| {
+        Hit::new(
+            arn.loc.clone(),
+            &arn.text,
+            vec![("sid", statement.label()), ("resource", code(&arn.text)), ("problem", problem)],
+        )
+    };
     let mut hits = Vec::new();
     let mut acting: Vec<(&Service, &Action)> = Vec::new();
+    // An action of every service (`*`, `*:Get*`) acts on every kind of resource.
+    let every_service = actions.items.iter().any(|item| item.text.split_once(':').is_none_or(|(s, _)| has_wildcard(s)));
+    let mut all_known = true;
     for item in &actions.items {
         let expanded = expansions.of(&item.text);
-        if expanded.is_empty() {
-            // An unknown action (G007/G008): what it acts on is unknown, so judge no ARN.
-            return hits;
-        }
-        if expanded.iter().all(|(_, action)| action.takes_no_resource()) {
+        // An unknown action (G007/G008): what it acts on is unknown.
+        all_known &= !expanded.is_empty();
+        if !expanded.is_empty() && expanded.iter().all(|(_, action)| action.takes_no_resource()) {
             for arn in &arns {
                 let problem = format!(
                     "{} takes no resource, so the grant on this ARN never applies; use `Resource: \"*\"` for it",
                     code(&item.text)
                 );
-                hits.push(Hit::new(
-                    arn.loc.clone(),
-                    &arn.text,
-                    vec![("sid", statement.label()), ("resource", code(&arn.text)), ("problem", problem)],
-                ));
+                let mut finding = hit(arn, problem);
+                // `arn:aws:s3:::*` on `s3:ListAllMyBuckets` is an old, common spelling whose
+                // effect AWS documents loosely: a note, not a warning, for a wildcard ARN.
+                if has_wildcard(arn_resource_part(&arn.text)) {
+                    finding.severity = Some(Severity::Note);
+                }
+                hits.push(finding);
             }
         }
         acting.extend(expanded.iter().copied().filter(|(_, action)| !action.takes_no_resource()));
     }
-    if acting.is_empty() {
+    if acting.is_empty() || !all_known || every_service {
         return hits;
     }
     for arn in arns {
+        let resource = without_placeholders(&arn.text, "*");
         let admitted = acting.iter().any(|(service, action)| {
-            action.resource_types.iter().any(|&(index, _)| service.resource_type(index).pattern.admits(&arn.text))
+            action.resource_types.iter().any(|&(index, _)| service.resource_type(index).pattern.admits(&resource))
         });
         if !admitted {
             let problem =
                 format!("no action of the statement acts on it (they act on {})", type_names(acting.iter().copied()));
-            hits.push(Hit::new(
-                arn.loc.clone(),
-                &arn.text,
-                vec![("sid", statement.label()), ("resource", code(&arn.text)), ("problem", problem)],
-            ));
+            hits.push(hit(arn, problem));
         }
     }
     hits
+}
+
+/// The part of an ARN after `arn:partition:service:region:account:`.
+fn arn_resource_part(arn: &str) -> &str {
+    arn.splitn(6, ':').nth(5).unwrap_or(arn)
 }
