@@ -4,7 +4,8 @@ use std::collections::HashSet;
 
 use super::hit::Hit;
 use super::matcher::Scope;
-use super::pack::{Logic, RuleSet};
+use super::pack::Logic;
+use super::rule_set::RuleSet;
 use crate::finding::Finding;
 use crate::model::PolicyDoc;
 

@@ -9,7 +9,9 @@ mod hit;
 mod matcher;
 mod pack;
 mod resource_checks;
+mod rule_set;
 
 pub use builtin::builtin_packs;
 pub use engine::evaluate;
-pub use pack::{Rule, RuleSet, Selection};
+pub use pack::Rule;
+pub use rule_set::{RuleSet, Selection};
