@@ -70,12 +70,11 @@ pub fn intersects(a: &str, b: &str, case: Case) -> bool {
 /// says the star at `b`'s `j`-th character cannot take `c`. ARN templates use it: a
 /// partition or account takes no `:`, a bucket name no `/`.
 pub fn intersects_restricted(a: &str, b: &str, case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
-    if too_long(a, b) {
+    // Restrictions only narrow: the cheap unrestricted test rejects most pairs first.
+    if !intersects(a, b, case) {
         return false;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    intersects_dp(&a, &b, case, forbids)
+    with_symbols(a, b, |a, b| intersects_dp(a, b, case, forbids), |a, b| intersects_dp(a, b, case, forbids))
 }
 
 fn intersects_in<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
@@ -118,9 +117,10 @@ fn literal_ends_agree<T: Symbol>(mut a: impl Iterator<Item = T>, mut b: impl Ite
 fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
     // row[j]: some string takes `a` to the current position i and `b` to position j.
     let mut row = vec![false; b.len() + 1];
+    let mut next = vec![false; b.len() + 1];
     row[0] = true;
     for i in 0..=a.len() {
-        let mut next = vec![false; b.len() + 1];
+        next.fill(false);
         for j in 0..=b.len() {
             if !row[j] {
                 continue;
@@ -151,7 +151,7 @@ fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case, forbids: &dyn Fn(usize
         if i == a.len() {
             return row[b.len()];
         }
-        row = next;
+        std::mem::swap(&mut row, &mut next);
     }
     unreachable!("the loop returns at its last row")
 }

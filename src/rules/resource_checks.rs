@@ -8,7 +8,7 @@ use super::pack::Params;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::catalog::{AccessLevel, Action, Service, catalog, without_placeholders};
+use crate::catalog::{AccessLevel, Action, ArnPattern, Service, catalog, without_placeholders};
 use crate::finding::Severity;
 use crate::glob::{self, Case, has_wildcard};
 use crate::model::{Effect, PolicyDoc, Statement, Text};
@@ -175,11 +175,19 @@ fn type_mismatches_of(statement: &Statement, expansions: &mut Expansions) -> Vec
     if acting.is_empty() || !all_known || every_service {
         return hits;
     }
+    // Many actions share a few resource types (`s3:*` names hundreds of actions on five).
+    let mut patterns: Vec<&ArnPattern> = Vec::new();
+    for (service, action) in &acting {
+        for &(index, _) in &action.resource_types {
+            let pattern = &service.resource_type(index).pattern;
+            if !patterns.iter().any(|known| std::ptr::eq(*known, pattern)) {
+                patterns.push(pattern);
+            }
+        }
+    }
     for arn in arns {
         let resource = without_placeholders(&arn.text, "*");
-        let admitted = acting.iter().any(|(service, action)| {
-            action.resource_types.iter().any(|&(index, _)| service.resource_type(index).pattern.admits(&resource))
-        });
+        let admitted = patterns.iter().any(|pattern| pattern.admits(&resource));
         if !admitted {
             let problem =
                 format!("no action of the statement acts on it (they act on {})", type_names(acting.iter().copied()));
