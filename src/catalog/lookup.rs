@@ -85,6 +85,16 @@ fn covers_prefix(template: &str, prefix: &str) -> bool {
     glob::covers(&without_placeholders(template, "*"), prefix, Case::Insensitive)
 }
 
+/// The actions of `service` an action-name glob names. A concrete name is one lookup; only a
+/// glob scans the service's actions.
+fn actions_named<'s: 'n, 'n>(service: &'s Service, name: &'n str) -> Box<dyn Iterator<Item = &'s Action> + 'n> {
+    if glob::has_wildcard(name) {
+        Box::new(service.actions().iter().filter(move |a| glob::covers(name, a.name, Case::Insensitive)))
+    } else {
+        Box::new(service.action(name).into_iter())
+    }
+}
+
 /// The claims of a web identity token that IAM offers as condition keys for any provider.
 pub const WEB_IDENTITY_CLAIMS: [&str; 5] = ["aud", "sub", "amr", "azp", "oaud"];
 
@@ -92,26 +102,16 @@ impl Catalog {
     /// The actions an action glob (`s3:Get*`, `*:Describe*`, `*`) names.
     pub fn expand(&self, pattern: &str) -> Vec<(&Service, &Action)> {
         let (action_part, services) = self.services_named(pattern);
-        let mut found = Vec::new();
-        for service in services {
-            // A concrete name is one lookup; only a glob scans the service's actions.
-            if glob::has_wildcard(action_part) {
-                let named = service.actions().iter().filter(|a| glob::covers(action_part, a.name, Case::Insensitive));
-                found.extend(named.map(|a| (service, a)));
-            } else {
-                found.extend(service.action(action_part).map(|a| (service, a)));
-            }
-        }
-        found
+        services
+            .into_iter()
+            .flat_map(|service| actions_named(service, action_part).map(move |a| (service, a)))
+            .collect()
     }
 
     /// Does an action glob name at least one real action? Stops at the first.
     pub fn names_any(&self, pattern: &str) -> bool {
         let (action_part, services) = self.services_named(pattern);
-        services.into_iter().any(|service| match glob::has_wildcard(action_part) {
-            true => service.actions().iter().any(|a| glob::covers(action_part, a.name, Case::Insensitive)),
-            false => service.action(action_part).is_some(),
-        })
+        services.into_iter().any(|service| actions_named(service, action_part).next().is_some())
     }
 
     /// The services an action glob's prefix names, and the glob's action part.

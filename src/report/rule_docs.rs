@@ -91,13 +91,12 @@ pub fn write_rules_markdown(rules: &RuleSet, out: &mut dyn Write) -> io::Result<
         writeln!(out)?;
         writeln!(out, "{}", rule.summary)?;
         writeln!(out)?;
-        let kinds: Vec<&str> = rule.applies_to.iter().map(|k| k.name()).collect();
         write!(
             out,
             "Severity: **{}** · Pack: `{}` · Applies to: {} policies",
             rule.severity.name(),
             rule.pack,
-            kinds.join(", ")
+            rule.kinds()
         )?;
         if !rule.aliases.is_empty() {
             write!(out, " · Also known as: {}", rule.aliases.join(", "))?;
@@ -110,16 +109,9 @@ pub fn write_rules_markdown(rules: &RuleSet, out: &mut dyn Write) -> io::Result<
 }
 
 pub fn write_explanation(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
-    let kinds: Vec<&str> = rule.applies_to.iter().map(|k| k.name()).collect();
     writeln!(out, "{} {}: {}", rule.id, rule.name, rule.summary)?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "Severity: {}   Pack: {}   Applies to: {} policies",
-        rule.severity.name(),
-        rule.pack,
-        kinds.join(", ")
-    )?;
+    writeln!(out, "Severity: {}   Pack: {}   Applies to: {} policies", rule.severity.name(), rule.pack, rule.kinds())?;
     if !rule.aliases.is_empty() {
         writeln!(out, "Also known as: {}", rule.aliases.join(", "))?;
     }

@@ -119,6 +119,11 @@ pub type Params = BTreeMap<String, Vec<String>>;
 impl Rule {
     /// The first paragraph of the help, on one line: why the rule matters, without the
     /// worked example.
+    /// The policy kinds the rule applies to, for reading: "identity, resource".
+    pub fn kinds(&self) -> String {
+        self.applies_to.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+    }
+
     pub fn why(&self) -> String {
         let paragraph = self.help.trim().split("\n\n").next().unwrap_or_default();
         paragraph.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -2,12 +2,12 @@
 //! `Resource: "*"` where an action takes ARNs (LP002), and ARNs no action of the statement can
 //! act on (G015).
 
-use super::catalog_checks::is_arn_shaped;
-use super::hit::{Hit, code};
-use super::pack::Params;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::catalog_checks::is_arn_shaped;
+use super::hit::{Hit, code};
+use super::pack::Params;
 use crate::catalog::{AccessLevel, Action, ArnPattern, Service, catalog, without_placeholders};
 use crate::finding::Severity;
 use crate::glob::{self, Case, has_wildcard};
