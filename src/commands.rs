@@ -82,10 +82,14 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     let rules = load_rules(&args.rule_packs)?.select(&selection).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
-    let inputs = discover(&args.paths, !args.no_ignore, &mut errors);
+    let discovery = discover(&args.paths, !args.no_ignore, &mut errors);
+    for note in &discovery.notes {
+        best_effort(writeln!(io.stderr, "note: {note}"));
+    }
     let kind = args.kind.map(Into::into);
     // Files with nothing to show are dropped in the worker, so that their text is not kept.
-    let outcomes: Vec<Linted> = inputs
+    let outcomes: Vec<Linted> = discovery
+        .inputs
         .par_iter()
         .filter_map(|input| lint_file_guarded(input, &rules, kind))
         .map(|report| Linted {

@@ -1,10 +1,14 @@
 //! Which files to lint: paths named on the command line as they are, directories walked with
 //! the `ignore` crate (.gitignore honoured), keeping JSON and YAML files, in a stable order.
+//! A CDK cloud assembly (`cdk.out`) contributes the templates its manifest names, not every
+//! JSON file in it (asset bundles, tree.json).
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 
+use crate::assembly::{self, MANIFEST};
 use crate::error::ToolError;
 
 /// A file to lint.
@@ -23,41 +27,103 @@ fn has_lintable_extension(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(e)))
 }
 
+/// The files to lint, and what the user should know about the ones left out.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub inputs: Vec<Input>,
+    pub notes: Vec<String>,
+}
+
 /// Expands `paths` into files; paths that do not exist become errors.
-pub fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolError>) -> Vec<Input> {
-    let mut inputs = Vec::new();
+pub fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolError>) -> Discovery {
+    let mut found = Discovery::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, honour_ignores, &mut inputs, errors),
-            Ok(_) => inputs.push(Input { path: path.clone(), explicit: true }),
+            Ok(meta) if meta.is_dir() && assembly::is_assembly(path) => add_assembly(path, &mut found.inputs, errors),
+            Ok(meta) if meta.is_dir() => walk(path, honour_ignores, &mut found, errors),
+            Ok(_) if is_assembly_manifest(path) => {
+                add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found.inputs, errors)
+            }
+            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true }),
             Err(err) => {
                 errors.push(ToolError::in_file(display_path(path), format!("cannot read: {}", io_reason(&err))))
             }
         }
     }
-    inputs.sort();
-    inputs.dedup_by(|later, earlier| later.path == earlier.path);
-    inputs
+    found.inputs.sort();
+    found.inputs.dedup_by(|later, earlier| later.path == earlier.path);
+    found
 }
 
-fn walk(root: &Path, honour_ignores: bool, inputs: &mut Vec<Input>, errors: &mut Vec<ToolError>) {
+/// A `manifest.json` named on the command line stands for its assembly.
+fn is_assembly_manifest(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == MANIFEST)
+        && assembly::is_assembly(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+}
+
+/// An assembly's templates are linted as if named: each must be a template.
+fn add_assembly(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<ToolError>) {
+    let templates = assembly::templates(dir, errors);
+    inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true }));
+}
+
+fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut Vec<ToolError>) {
+    // Assemblies met on the way are not walked into but read through their manifest.
+    let assemblies: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let seen = Arc::clone(&assemblies);
     let walker = WalkBuilder::new(root)
         .standard_filters(honour_ignores)
         // A repository's .gitignore applies even where there is no .git (exports, tarballs).
         .require_git(false)
         .follow_links(true)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let assembly = is_dir && entry.depth() > 0 && assembly::is_assembly(entry.path());
+            if assembly {
+                seen.lock().unwrap_or_else(|e| e.into_inner()).push(entry.path().to_owned());
+            }
+            !assembly
+        })
         .build();
+    let mut cdk_apps = Vec::new();
     for entry in walker {
         match entry {
             Ok(entry) => {
-                if entry.file_type().is_some_and(|t| t.is_file()) && has_lintable_extension(entry.path()) {
-                    inputs.push(Input { path: entry.into_path(), explicit: false });
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && entry.file_name() == "cdk.json" {
+                    cdk_apps.push(entry.path().to_owned());
+                }
+                if is_file && has_lintable_extension(entry.path()) {
+                    found.inputs.push(Input { path: entry.into_path(), explicit: false });
                 }
             }
             // Symlink loops and unreadable directories: say so and keep walking.
             Err(err) => errors.push(ToolError::general(format!("while walking {}: {err}", display_path(root)))),
         }
     }
+    let assemblies = std::mem::take(&mut *assemblies.lock().unwrap_or_else(|e| e.into_inner()));
+    for dir in &assemblies {
+        add_assembly(dir, &mut found.inputs, errors);
+    }
+    // `cdk.out` is usually git-ignored: a CDK app whose assembly the walk skipped is worth a word.
+    for cdk_json in cdk_apps {
+        let out = cdk_json.with_file_name(assembly_dir_name(&cdk_json));
+        if !assemblies.contains(&out) && assembly::is_assembly(&out) {
+            let shown = display_path(&out);
+            found.notes.push(format!(
+                "the cloud assembly {shown} was not linted (.gitignore or .ignore exclude it, or it is hidden): name it, `iam-lint check {shown}`, or pass --no-ignore"
+            ));
+        }
+    }
+}
+
+/// Where a CDK app writes its assembly: cdk.json's `output`, else `cdk.out`.
+fn assembly_dir_name(cdk_json: &Path) -> String {
+    let configured = std::fs::read_to_string(cdk_json).ok().and_then(|text| {
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        json.get("output")?.as_str().map(str::to_owned)
+    });
+    configured.unwrap_or_else(|| "cdk.out".into())
 }
 
 /// How a path is shown and written into reports: relative to the current directory when it

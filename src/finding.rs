@@ -39,4 +39,18 @@ pub struct Finding {
     pub kind: Kind,
     /// The offending element's text, part of the line-independent fingerprint.
     pub element: String,
+    /// Where in a template the finding is; `None` in a bare policy file.
+    pub origin: Option<Origin>,
+}
+
+/// A finding's place in a CloudFormation template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub logical_id: String,
+    /// The path below the resource, dotted: `Properties.Policies.0.PolicyDocument`.
+    pub property_path: String,
+    /// The CDK construct path (`Metadata.aws:cdk:path`), in synthesized templates.
+    pub construct: Option<String>,
+    /// The `Fn::If` conditions the element is deployed under, as "`IsProd` is false".
+    pub conditions: Vec<String>,
 }

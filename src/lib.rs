@@ -6,6 +6,7 @@
 //! renders them as terminal diagnostics, concise lines, JSON or SARIF. Tool failures are
 //! `error::ToolError`s and never mix with findings. `main` is a thin shell around [`run`].
 
+mod assembly;
 mod catalog;
 mod cli;
 mod commands;

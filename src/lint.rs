@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::discover::{Input, display_path, io_reason};
 use crate::error::ToolError;
-use crate::extract::{Extracted, extract};
+use crate::extract::{Extracted, extract, is_template, origin};
 use crate::finding::Finding;
 use crate::model::Kind;
 use crate::parse::{Syntax, parse};
@@ -72,6 +72,11 @@ pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<F
         Extracted::Unrecognised => return None,
     };
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
+    if is_template(&root) {
+        for finding in &mut findings {
+            finding.origin = origin(&root, &finding.loc.pointer, finding.loc.span, &finding.element);
+        }
+    }
     findings.sort_by(|a, b| {
         (a.loc.span.start, a.loc.span.end, &rules.rules[a.rule].id, &a.message).cmp(&(
             b.loc.span.start,

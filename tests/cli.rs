@@ -212,3 +212,15 @@ fn a_pack_can_reuse_a_built_in_check_with_its_own_params() {
 fn cloudformation_template() {
     assert_snapshot!(shown(&run(&["check", "--format", "concise", "testdata/cli/template.yaml"])));
 }
+
+#[test]
+fn cdk_assembly_named_or_walked_and_a_skipped_one_mentioned() {
+    // cdk.out is git-ignored, as CDK apps do: the walk skips it and says how to include it.
+    assert_snapshot!("cdk_app_walked", shown(&run(&["check", "--format", "concise", "testdata/cli/cdk-app"])));
+    let named = run(&["check", "--format", "concise", "testdata/cli/cdk-app/cdk.out"]);
+    assert_snapshot!("cdk_assembly_named", shown(&named));
+    let manifest = run(&["check", "--format", "concise", "testdata/cli/cdk-app/cdk.out/manifest.json"]);
+    assert_eq!(manifest.stdout, named.stdout, "a manifest stands for its assembly");
+    let unignored = run(&["check", "--format", "concise", "--no-ignore", "testdata/cli/cdk-app"]);
+    assert_eq!((unignored.stdout, unignored.stderr), (named.stdout, String::new()));
+}

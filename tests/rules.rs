@@ -2,7 +2,8 @@
 //! `testdata/rules/ID/pass/*` and `testdata/rules/ID/fail/*`. Each case is linted with only
 //! that rule selected (plus the arguments in an optional `<case>.args` file, one per line):
 //! a pass case must report nothing; a fail case must report exactly the lines of its sidecar
-//! `<case>.expected`, each `ID severity line:col pointer message`. `IAM_LINT_BLESS=1` rewrites
+//! `<case>.expected`, each `ID severity line:col pointer message` (in templates followed by
+//! `| when <condition>` and `| construct <path>`). `IAM_LINT_BLESS=1` rewrites
 //! the sidecars from what iam-lint reports.
 
 mod common;
@@ -10,7 +11,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{files_below, repo, run};
+use common::{repo, run};
 
 fn builtin_rule_ids() -> BTreeSet<String> {
     let out = run(&["rules", "--format", "json"]);
@@ -20,6 +21,23 @@ fn builtin_rule_ids() -> BTreeSet<String> {
 
 fn is_case(path: &Path) -> bool {
     !matches!(path.extension().and_then(|e| e.to_str()), Some("expected" | "args"))
+}
+
+/// The files below `dir`, except that a CDK cloud assembly (`<case>.cdk.out/`) is one case.
+fn cases_below(dir: &Path) -> Vec<PathBuf> {
+    let mut cases = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() && path.to_string_lossy().ends_with(".cdk.out") {
+            cases.push(path);
+        } else if path.is_dir() {
+            cases.extend(cases_below(&path));
+        } else if is_case(&path) {
+            cases.push(path);
+        }
+    }
+    cases.sort();
+    cases
 }
 
 fn sidecar(case: &Path, extension: &str) -> PathBuf {
@@ -44,15 +62,34 @@ fn lint_case(rule: &str, case: &Path) -> Result<String, String> {
         .unwrap()
         .iter()
         .map(|f| {
-            format!(
-                "{} {} {}:{} {} {}",
+            // An assembly holds several templates: say which one.
+            let file = match case.is_dir() {
+                true => {
+                    let file = Path::new(f["file"].as_str().unwrap());
+                    let inside = file.strip_prefix(case.strip_prefix(repo()).unwrap_or(case)).unwrap_or(file);
+                    format!("{} ", inside.display())
+                }
+                false => String::new(),
+            };
+            let mut line = format!(
+                "{file}{} {} {}:{} {} {}",
                 f["rule_id"].as_str().unwrap(),
                 f["severity"].as_str().unwrap(),
                 f["line"],
                 f["column"],
                 f["pointer"].as_str().unwrap(),
                 f["message"].as_str().unwrap()
-            )
+            );
+            // In templates, what the report adds to the message: the `Fn::If` branches and
+            // the CDK construct.
+            let template = &f["template"];
+            for condition in template["conditions"].as_array().into_iter().flatten() {
+                line.push_str(&format!(" | when {}", condition.as_str().unwrap()));
+            }
+            if let Some(construct) = template["construct"].as_str() {
+                line.push_str(&format!(" | construct {construct}"));
+            }
+            line
         })
         .collect();
     Ok(lines.iter().map(|l| format!("{l}\n")).collect())
@@ -72,8 +109,7 @@ fn every_rule_has_pass_and_fail_fixtures_that_behave() {
     for id in &ids {
         for outcome in ["pass", "fail"] {
             let dir = root.join(id).join(outcome);
-            let cases: Vec<PathBuf> =
-                if dir.is_dir() { files_below(&dir).into_iter().filter(|p| is_case(p)).collect() } else { vec![] };
+            let cases: Vec<PathBuf> = if dir.is_dir() { cases_below(&dir) } else { vec![] };
             if cases.is_empty() {
                 problems.push(format!("rule {id} has no {outcome} fixture in testdata/rules/{id}/{outcome}/"));
             }

@@ -49,10 +49,7 @@ pub fn is_template(root: &Node) -> bool {
 
 /// Every policy document in the template's resources, in source order.
 pub fn template_policies(root: &Node, text: &str) -> Vec<PolicyDoc> {
-    let template = Template {
-        parameters: root.get("Parameters").map(|m| &m.value),
-        mappings: root.get("Mappings").map(|m| &m.value),
-    };
+    let template = Template::of(root);
     let mut policies = Vec::new();
     let Some(resources) = root.get("Resources") else { return policies };
     for resource in resources.value.members() {

@@ -30,7 +30,14 @@ fn call(node: &Node) -> Option<(&str, &Node)> {
     }
 }
 
-impl Template<'_> {
+impl<'a> Template<'a> {
+    pub fn of(root: &'a Node) -> Template<'a> {
+        Template {
+            parameters: root.get("Parameters").map(|m| &m.value),
+            mappings: root.get("Mappings").map(|m| &m.value),
+        }
+    }
+
     /// The values a node stands for when IAM reads it as a string: `None` when the node is not
     /// an intrinsic call; several values for `Fn::If` (either branch may be deployed); none for
     /// `AWS::NoValue`.

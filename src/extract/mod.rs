@@ -4,7 +4,10 @@
 mod cfn;
 mod embedded;
 mod intrinsics;
+mod origin;
 mod policy;
+
+pub use origin::origin;
 
 use crate::model::{Kind, PolicyDoc};
 use crate::parse::Node;
@@ -16,13 +19,15 @@ pub enum Extracted {
     Unrecognised,
 }
 
+pub use cfn::is_template;
+
 /// Recognises the file's shape and builds its policies. `kind` overrides what a bare policy's
 /// shape suggests; a template says itself what kind each of its policies is.
 pub fn extract(root: &Node, text: &str, kind: Option<Kind>) -> Extracted {
     if root.is_object() && root.get("Statement").is_some() {
         return Extracted::Policies(vec![policy::build_policy(root, "", kind, None)]);
     }
-    if cfn::is_template(root) {
+    if is_template(root) {
         return Extracted::Policies(cfn::template_policies(root, text));
     }
     Extracted::Unrecognised

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Region, Report};
+use super::{Region, Report, message_in_context};
 use crate::source::LineIndex;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -16,7 +16,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "{}:{}:{}: {} {severity} {}",
-                file.source.name, at.line, at.column, rule.id, finding.message
+                file.source.name,
+                at.line,
+                at.column,
+                rule.id,
+                message_in_context(finding)
             )?;
         }
     }

@@ -10,7 +10,7 @@ use miette::{
     ReportHandler, SourceCode,
 };
 
-use super::Report;
+use super::{Report, message_in_context};
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
 use crate::rules::Rule;
@@ -89,13 +89,13 @@ struct FindingDiagnostic<'a> {
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&message_in_context(self.finding))
     }
 }
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&message_in_context(self.finding))
     }
 }
 

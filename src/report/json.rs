@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Region, Report};
+use crate::finding::Origin;
 use crate::source::LineIndex;
 
 #[derive(Serialize)]
@@ -50,6 +51,9 @@ struct JsonFinding<'a> {
     policy_kind: &'static str,
     element: &'a str,
     docs: &'a str,
+    /// In a template: the resource and the property path, the CDK construct path and the
+    /// `Fn::If` conditions; `null` in a bare policy.
+    template: Option<&'a Origin>,
 }
 
 #[derive(Serialize)]
@@ -82,6 +86,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 policy_kind: finding.kind.name(),
                 element: &finding.element,
                 docs: &rule.docs,
+                template: finding.origin.as_ref(),
             });
         }
     }

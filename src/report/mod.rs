@@ -8,6 +8,7 @@ mod json;
 mod rule_docs;
 mod sarif;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::error::ToolError;
@@ -98,6 +99,20 @@ impl Report<'_> {
         }
         line
     }
+}
+
+/// A finding's message with what the template adds: the `Fn::If` conditions it depends on and
+/// the CDK construct it is in (a logical id says little in a synthesized template).
+pub fn message_in_context(finding: &Finding) -> Cow<'_, str> {
+    let Some(origin) = &finding.origin else { return Cow::Borrowed(&finding.message) };
+    let mut message = finding.message.clone();
+    if !origin.conditions.is_empty() {
+        message.push_str(&format!(" (when {})", origin.conditions.join(" and ")));
+    }
+    if let Some(construct) = &origin.construct {
+        message.push_str(&format!(" [{construct}]"));
+    }
+    Cow::Owned(message)
 }
 
 fn plural(n: usize, what: &str) -> String {

@@ -1,13 +1,15 @@
 //! SARIF 2.1.0 with the fields GitHub code scanning reads (DESIGN §7). A small serde model
 //! of just what we write; byte-identical output for identical input.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Region, Report};
+use super::{Region, Report, message_in_context};
 use crate::catalog::catalog;
+use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::source::LineIndex;
 
@@ -181,8 +183,31 @@ struct SarifRegion {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LogicalLocation<'a> {
-    fully_qualified_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    fully_qualified_name: Cow<'a, str>,
     kind: &'static str,
+}
+
+/// In a template: the resource (its logical id, and its construct path when CDK wrote one) and
+/// the property path within it. In a bare policy: the JSON pointer of the element.
+fn logical_locations(finding: &Finding) -> Vec<LogicalLocation<'_>> {
+    let Some(origin) = &finding.origin else {
+        let pointer =
+            LogicalLocation { name: None, fully_qualified_name: Cow::Borrowed(&finding.loc.pointer), kind: "value" };
+        return vec![pointer];
+    };
+    let resource = LogicalLocation {
+        name: Some(&origin.logical_id),
+        fully_qualified_name: Cow::Borrowed(origin.construct.as_deref().unwrap_or(&origin.logical_id)),
+        kind: "resource",
+    };
+    let property = LogicalLocation {
+        name: None,
+        fully_qualified_name: Cow::Owned(format!("{}.{}", origin.logical_id, origin.property_path)),
+        kind: "property",
+    };
+    vec![resource, property]
 }
 
 #[derive(Serialize)]
@@ -199,7 +224,7 @@ struct SarifResult<'a> {
 
 #[derive(Serialize)]
 struct MessageRef<'a> {
-    text: &'a str,
+    text: Cow<'a, str>,
 }
 
 /// Versioned: a new key scheme gets a new name, so GitHub does not mistake old keys for new.
@@ -252,13 +277,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 rule_id: &rule.id,
                 rule_index: finding.rule,
                 level: finding.severity.name(),
-                message: MessageRef { text: &finding.message },
+                message: MessageRef { text: message_in_context(finding) },
                 locations: [Location {
                     physical_location: physical_location(&file.source.name, Some(region)),
-                    logical_locations: vec![LogicalLocation {
-                        fully_qualified_name: &finding.loc.pointer,
-                        kind: "value",
-                    }],
+                    logical_locations: logical_locations(finding),
                 }],
                 partial_fingerprints: Fingerprints {
                     key: fingerprint(&[&rule.id, &file.source.name, &finding.loc.pointer, &finding.element]),
@@ -279,7 +301,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|file| Location { physical_location: physical_location(file, region), logical_locations: vec![] })
                 .collect();
-            Notification { level: "error", message: MessageRef { text: &error.message }, locations }
+            Notification { level: "error", message: MessageRef { text: Cow::Borrowed(&error.message) }, locations }
         })
         .collect();
     let version = env!("CARGO_PKG_VERSION");

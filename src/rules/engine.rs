@@ -41,6 +41,7 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
                 loc: hit.loc,
                 kind: doc.kind,
                 element: hit.element,
+                origin: None,
             });
         }
     }

@@ -1,0 +1,75 @@
+//! What a template says about the place of a finding, worked out after the rules ran: the
+//! resource's logical id, its CDK construct path (`Metadata.aws:cdk:path`), and the `Fn::If`
+//! conditions under which the offending element is deployed.
+
+use super::intrinsics::Template;
+use crate::finding::Origin;
+use crate::parse::{Node, Value};
+use crate::source::Span;
+
+/// The template-level facts of a finding at `pointer` (a pointer into the template) and
+/// `span`, about `element`.
+pub fn origin(root: &Node, pointer: &str, span: Span, element: &str) -> Option<Origin> {
+    let mut tokens = pointer.strip_prefix("/Resources/")?.splitn(2, '/');
+    let logical_id = unescape(tokens.next()?);
+    let resource = &root.get("Resources")?.value.get(&logical_id)?.value;
+    let construct = resource
+        .get("Metadata")
+        .and_then(|m| m.value.get("aws:cdk:path"))
+        .and_then(|p| p.value.scalar_text())
+        .map(str::to_owned);
+    let mut conditions = Vec::new();
+    if root.get("Conditions").is_some() {
+        let template = Template::of(root);
+        branch_conditions(&template, resource, span, element, &mut conditions);
+    }
+    let property_path = tokens.next().unwrap_or_default().split('/').map(unescape).collect::<Vec<_>>().join(".");
+    Some(Origin { logical_id, property_path, construct, conditions })
+}
+
+/// RFC 6901 reference token to key.
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The `Fn::If` branches on the way from `node` down to `span`, outermost first, as
+/// "`IsProd` is false". An element resolved from a whole `Fn::If` call (`Action: !If [C, a, b]`)
+/// is placed in the branch whose value it is.
+fn branch_conditions(template: &Template<'_>, node: &Node, span: Span, element: &str, out: &mut Vec<String>) {
+    if let Some(member) = node.get("Fn::If").filter(|_| node.members().len() == 1)
+        && let Value::Array(args) = &member.value.value
+        && let [condition, when_true, when_false] = args.as_slice()
+    {
+        let name = condition.scalar_text().unwrap_or("?");
+        let holds = |branch: &Node| {
+            contains(branch.span, span)
+                || (node.span == span
+                    && template.scalars(branch).unwrap_or_else(|| text_of(branch)).iter().any(|v| v == element))
+        };
+        for (branch, value) in [(when_true, true), (when_false, false)] {
+            if holds(branch) {
+                out.push(format!("`{name}` is {value}"));
+                return branch_conditions(template, branch, span, element, out);
+            }
+        }
+        return;
+    }
+    let children: Box<dyn Iterator<Item = &Node>> = match &node.value {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Object(members) => Box::new(members.iter().map(|m| &m.value)),
+        _ => return,
+    };
+    for child in children {
+        if contains(child.span, span) {
+            return branch_conditions(template, child, span, element, out);
+        }
+    }
+}
+
+fn text_of(node: &Node) -> Vec<String> {
+    node.scalar_text().map(|t| vec![t.to_owned()]).unwrap_or_default()
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end && outer != Span::default()
+}
