@@ -79,6 +79,15 @@ pub struct CheckArgs {
     /// Also walk files that .gitignore, .ignore and hidden-file rules would skip
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// A template parameter's value, in place of its default (repeatable)
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub parameters: Vec<String>,
+
+    /// Template parameter values from a file: the CloudFormation CLI's
+    /// [{"ParameterKey": ..., "ParameterValue": ...}] or CodePipeline's {"Parameters": {...}}
+    #[arg(long = "parameters", value_name = "FILE")]
+    pub parameter_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -15,8 +15,8 @@ use crate::catalog::catalog;
 use crate::cli::{CatalogArgs, CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs, RulesFormat};
 use crate::discover::{Input, discover, display_path, io_reason};
 use crate::error::ToolError;
-use crate::lint::{FileReport, lint_file};
-use crate::model::Kind;
+use crate::lint::{FileReport, LintOptions, lint_file};
+use crate::parameters::load_parameters;
 use crate::report::{self, Format, HumanStyle, Report};
 use crate::rules::{RuleSet, Selection, builtin_packs};
 use crate::source::Source;
@@ -86,16 +86,17 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
     for note in &discovery.notes {
         best_effort(writeln!(io.stderr, "note: {note}"));
     }
-    let kind = args.kind.map(Into::into);
+    let parameters = load_parameters(&args.parameters, &args.parameter_files)?;
+    let options = LintOptions { rules: &rules, kind: args.kind.map(Into::into), parameters: &parameters };
     // Files with nothing to show are dropped in the worker, so that their text is not kept.
     let outcomes: Vec<Linted> = discovery
         .inputs
         .par_iter()
-        .filter_map(|input| lint_file_guarded(input, &rules, kind))
+        .filter_map(|input| lint_file_guarded(input, &options))
         .map(|report| Linted {
             clean: report.errors.is_empty(),
             policies: report.policies,
-            shown: (!report.findings.is_empty() || !report.errors.is_empty()).then_some(report),
+            shown: report.has_output().then_some(report),
         })
         .collect();
     let files_checked = outcomes.iter().filter(|o| o.clean).count();
@@ -150,16 +151,12 @@ struct Linted {
 
 /// A bug in iam-lint must not lose the other files' results: a panic while linting one file
 /// becomes an error about that file.
-fn lint_file_guarded(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<FileReport> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| lint_file(input, rules, kind))).unwrap_or_else(|_| {
+fn lint_file_guarded(input: &Input, options: &LintOptions<'_>) -> Option<FileReport> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| lint_file(input, options))).unwrap_or_else(|_| {
         let name = display_path(&input.path);
         let message = "internal error while linting this file; please report it with the file attached";
-        Some(FileReport {
-            source: Source { name: name.clone(), text: Arc::from("") },
-            findings: Vec::new(),
-            errors: vec![ToolError::in_file(name, message)],
-            policies: 0,
-        })
+        let source = Source { name: name.clone(), text: Arc::from("") };
+        Some(FileReport::empty(source, vec![ToolError::in_file(name, message)]))
     })
 }
 

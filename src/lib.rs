@@ -17,6 +17,7 @@ mod finding;
 mod glob;
 mod lint;
 mod model;
+mod parameters;
 mod parse;
 mod report;
 mod rules;

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use crate::discover::{Input, display_path, io_reason};
 use crate::error::ToolError;
-use crate::extract::{Extracted, extract, is_template, origin};
+use crate::extract::{ParameterValues, extract, is_template, origin};
 use crate::finding::Finding;
-use crate::model::Kind;
+use crate::model::{Kind, Notice};
 use crate::parse::{Syntax, parse};
-use crate::rules::{RuleSet, evaluate};
+use crate::rules::{RuleSet, evaluate, evaluate_template};
 use crate::source::Source;
 
 /// Larger files are refused: no policy or template comes near it (CloudFormation's own limit
@@ -28,11 +28,34 @@ pub struct FileReport {
     /// Sorted by position, then rule id.
     pub findings: Vec<Finding>,
     pub errors: Vec<ToolError>,
+    /// What could not be checked (SAM policy templates), by position.
+    pub notices: Vec<Notice>,
     pub policies: usize,
 }
 
+impl FileReport {
+    pub fn empty(source: Source, errors: Vec<ToolError>) -> FileReport {
+        FileReport { source, findings: Vec::new(), errors, notices: Vec::new(), policies: 0 }
+    }
+
+    /// Anything to show: findings, errors or notices.
+    pub fn has_output(&self) -> bool {
+        !self.findings.is_empty() || !self.errors.is_empty() || !self.notices.is_empty()
+    }
+}
+
+/// How every file of a run is linted.
+pub struct LintOptions<'a> {
+    pub rules: &'a RuleSet,
+    /// Overrides what a bare policy's shape suggests (`--kind`).
+    pub kind: Option<Kind>,
+    /// Template parameter values (`--parameter`, `--parameters`).
+    pub parameters: &'a ParameterValues,
+}
+
 /// Lints one file; `None` when a walked file turns out not to be ours.
-pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<FileReport> {
+pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport> {
+    let rules = options.rules;
     let name = display_path(&input.path);
     let bytes = match read_bounded(&input.path) {
         Ok(bytes) => bytes,
@@ -58,20 +81,22 @@ pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<F
                 return None;
             }
             let error = ToolError::at(&source.name, source.text.clone(), err.span, err.message);
-            return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
+            return Some(FileReport::empty(source, vec![error]));
         }
     };
-    let policies = match extract(&root, &source.text, kind) {
-        Extracted::Policies(policies) => policies,
-        Extracted::Unrecognised if input.explicit => {
+    let extraction = match extract(&root, &source.text, options.kind, options.parameters) {
+        Some(extraction) => extraction,
+        None if input.explicit => {
             let error =
                 ToolError::in_file(&source.name, "not an IAM policy, CloudFormation template or cloud assembly")
                     .with_help("a policy document is an object with a `Statement`; see `iam-lint check --help`");
-            return Some(FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 });
+            return Some(FileReport::empty(source, vec![error]));
         }
-        Extracted::Unrecognised => return None,
+        None => return None,
     };
+    let policies = &extraction.policies;
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
+    findings.extend(evaluate_template(rules, &extraction.facts));
     if is_template(&root) {
         for finding in &mut findings {
             finding.origin = origin(&root, &finding.loc.pointer, finding.loc.span, &finding.element);
@@ -85,7 +110,9 @@ pub fn lint_file(input: &Input, rules: &RuleSet, kind: Option<Kind>) -> Option<F
             &b.message,
         ))
     });
-    Some(FileReport { source, findings, errors: Vec::new(), policies: policies.len() })
+    let mut notices = extraction.notices;
+    notices.sort_by_key(|n| n.loc.span.start);
+    Some(FileReport { source, findings, errors: Vec::new(), notices, policies: policies.len() })
 }
 
 enum ReadError {
@@ -126,6 +153,5 @@ fn starts_like_ours(path: &std::path::Path) -> bool {
 }
 
 fn error_only(name: &str, error: ToolError) -> FileReport {
-    let source = Source { name: name.to_owned(), text: Arc::from("") };
-    FileReport { source, findings: Vec::new(), errors: vec![error], policies: 0 }
+    FileReport::empty(Source { name: name.to_owned(), text: Arc::from("") }, vec![error])
 }

@@ -224,3 +224,40 @@ fn cdk_assembly_named_or_walked_and_a_skipped_one_mentioned() {
     let unignored = run(&["check", "--format", "concise", "--no-ignore", "testdata/cli/cdk-app"]);
     assert_eq!((unignored.stdout, unignored.stderr), (named.stdout, String::new()));
 }
+
+#[test]
+fn sam_policy_templates_are_noted_as_not_checked() {
+    assert_snapshot!(shown(&run(&["check", "--format", "concise", "testdata/cli/sam.yaml"])));
+    let report: serde_json::Value =
+        serde_json::from_str(&run(&["check", "--format", "json", "testdata/cli/sam.yaml"]).stdout).unwrap();
+    assert_eq!(report["notices"][0]["line"], 11, "{}", report["notices"]);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(&["check", "--format", "sarif", "testdata/cli/sam.yaml"]).stdout).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true, "a notice is not a failure");
+    assert_eq!(invocation["toolExecutionNotifications"][0]["level"], "note");
+}
+
+#[test]
+fn parameters_from_the_command_line_and_files_decide_bootstrap_conditions() {
+    let template = "testdata/rules/CDK001/fail/bootstrap-default-parameters.yaml";
+    let ids = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json", "--select", "CDK"];
+        args.extend(extra);
+        args.push(template);
+        let report: serde_json::Value = serde_json::from_str(&run(&args).stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&[]), ["CDK002", "CDK001"]);
+    assert_eq!(ids(&["--parameter", "InputPermissionsBoundary=dev-boundary"]), ["CDK001"]);
+    let scoped = "CloudFormationExecutionPolicies=arn:aws:iam::111122223333:policy/Deploy";
+    assert_eq!(ids(&["--parameter", scoped, "--parameter", "InputPermissionsBoundary=b"]), Vec::<String>::new());
+    let bad = run(&["check", "--parameter", "oops", template]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("--parameter `oops` is not KEY=VALUE"), "{}", bad.stderr);
+}

@@ -20,7 +20,7 @@ fn builtin_rule_ids() -> BTreeSet<String> {
 }
 
 fn is_case(path: &Path) -> bool {
-    !matches!(path.extension().and_then(|e| e.to_str()), Some("expected" | "args"))
+    !matches!(path.extension().and_then(|e| e.to_str()), Some("expected" | "args" | "params"))
 }
 
 /// The files below `dir`, except that a CDK cloud assembly (`<case>.cdk.out/`) is one case.

@@ -2,10 +2,14 @@
 //! policy-bearing property of every resource, with the policy kind it holds and the JSON
 //! pointer of its place (which names the resource's logical id).
 
+use super::Extraction;
+use super::bootstrap::{bootstrap, is_bootstrap};
 use super::embedded::embedded_document;
-use super::intrinsics::Template;
+use super::intrinsics::{ParameterValues, Template};
 use super::policy::{build_policy, pointer_child};
-use crate::model::{Kind, PolicyDoc};
+use super::principals::{boundary_policies, principal};
+use super::sam::{SAM_TYPES, sam_policies};
+use crate::model::{Kind, PolicyDoc, PrincipalResource, TemplateFacts};
 use crate::parse::{Node, Value};
 
 /// Where a resource type keeps a policy: a property path below `Properties` (`*` steps into
@@ -42,26 +46,45 @@ const SITES: &[Site] = &[
     site("AWS::Elasticsearch::Domain", &["AccessPolicies"], Kind::Resource),
 ];
 
+/// Resource policies that apply to their one resource, which statements may leave out.
+const IMPLICIT_RESOURCE_TYPES: [&str; 1] = ["AWS::ECR::Repository"];
+
 /// Is this tree a CloudFormation template?
 pub fn is_template(root: &Node) -> bool {
     root.get("AWSTemplateFormatVersion").is_some() || root.get("Resources").is_some_and(|r| r.value.is_object())
 }
 
-/// Every policy document in the template's resources, in source order.
-pub fn template_policies(root: &Node, text: &str) -> Vec<PolicyDoc> {
-    let template = Template::of(root);
-    let mut policies = Vec::new();
-    let Some(resources) = root.get("Resources") else { return policies };
-    for resource in resources.value.members() {
+/// Every policy document in the template's resources, in source order, with the principals
+/// they belong to and what could not be checked.
+pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) -> Extraction {
+    let template = Template::of(root, values);
+    let mut extraction = Extraction::default();
+    let Some(resources) = root.get("Resources").map(|r| &r.value) else { return extraction };
+    let principals: Vec<PrincipalResource> =
+        resources.members().iter().filter_map(|r| principal(r, &template)).collect();
+    let is_bootstrap = is_bootstrap(root);
+    let boundaries = boundary_policies(resources, &principals, &template, is_bootstrap);
+    for resource in resources.members() {
         let Some(resource_type) = resource.value.get("Type").and_then(|t| t.value.scalar_text()) else { continue };
+        if SAM_TYPES.contains(&resource_type) {
+            sam_policies(resource, &template, &mut extraction.policies, &mut extraction.notices);
+            continue;
+        }
         let Some(properties) = resource.value.get("Properties") else { continue };
         let pointer = pointer_child(&pointer_child(&pointer_child("", "Resources"), &resource.key), "Properties");
         for site in SITES.iter().filter(|s| s.resource_type == resource_type) {
-            let place = Place { template: &template, text, kind: site.kind };
-            collect(&properties.value, &pointer, site.path, &place, &mut policies);
+            let kind = if boundaries.contains(&resource.key) { Kind::Boundary } else { site.kind };
+            let place = Place { template: &template, text, kind };
+            let first = extraction.policies.len();
+            collect(&properties.value, &pointer, site.path, &place, &mut extraction.policies);
+            for doc in &mut extraction.policies[first..] {
+                doc.resource_implicit = IMPLICIT_RESOURCE_TYPES.contains(&resource_type);
+            }
         }
     }
-    policies
+    extraction.facts =
+        TemplateFacts { bootstrap: if is_bootstrap { bootstrap(root, &template) } else { None }, principals };
+    extraction
 }
 
 /// What a policy site needs besides the node: the template, the file's text (to locate what
@@ -149,7 +172,7 @@ Resources:
     fn finds_every_policy_with_its_kind_and_place() {
         let root = parse(TEMPLATE, Syntax::Yaml).unwrap();
         assert!(is_template(&root));
-        let policies = template_policies(&root, TEMPLATE);
+        let policies = template_extraction(&root, TEMPLATE, &super::super::intrinsics::NO_VALUES).policies;
         let places: Vec<(Kind, &str)> = policies.iter().map(|p| (p.kind, p.head.pointer.as_str())).collect();
         assert_eq!(
             places,

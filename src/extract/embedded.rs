@@ -85,7 +85,7 @@ mod tests {
 
     fn document(yaml: &str) -> (Node, String) {
         let root = parse(yaml, Syntax::Yaml).unwrap();
-        let template = Template { parameters: None, mappings: None };
+        let template = Template::empty();
         let value = &root.get("Policy").unwrap().value;
         (embedded_document(value, &template, yaml).unwrap(), yaml.to_owned())
     }
@@ -115,7 +115,7 @@ mod tests {
     fn a_json_string_with_escapes_lines_up_and_a_join_points_at_itself() {
         let json = r#"{"Policy": "{\"Statement\": [{\"Effect\": \"Allow\"}]}", "Joined": {"Fn::Join": ["", ["{\"Statement\": [", "{}]}"]]}}"#;
         let root = parse(json, Syntax::Json).unwrap();
-        let template = Template { parameters: None, mappings: None };
+        let template = Template::empty();
         let policy = embedded_document(&root.get("Policy").unwrap().value, &template, json).unwrap();
         let Value::Array(items) = &policy.get("Statement").unwrap().value.value else { panic!() };
         let effect = &items[0].get("Effect").unwrap().value;
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn strings_that_are_not_json_objects_hold_no_document() {
-        let template = Template { parameters: None, mappings: None };
+        let template = Template::empty();
         let root = parse("{\"A\": \"arn:aws:s3:::b\", \"B\": \"{not json\"}", Syntax::Json).unwrap();
         assert!(embedded_document(&root.get("A").unwrap().value, &template, "").is_none());
         assert!(embedded_document(&root.get("B").unwrap().value, &template, "").is_none());

@@ -4,13 +4,27 @@
 //! Pseudo parameters stay as `${AWS::Region}`, and IAM policy variables (`${aws:username}`) are
 //! left alone.
 
+use std::collections::BTreeMap;
+
 use crate::parse::{Node, Value};
 
+/// Parameter values given on the command line (`--parameter`, `--parameters`), by name.
+pub type ParameterValues = BTreeMap<String, String>;
+
 /// What the resolver reads from the template.
+#[derive(Clone, Copy)]
 pub struct Template<'a> {
     pub parameters: Option<&'a Node>,
     pub mappings: Option<&'a Node>,
+    pub conditions: Option<&'a Node>,
+    pub values: &'a ParameterValues,
+    /// Take the branch of `Fn::If` its condition selects, when the parameters decide it, as
+    /// a deployment would; otherwise (the default) every branch may be deployed.
+    pub decide_conditions: bool,
 }
+
+/// No parameter values given.
+pub static NO_VALUES: ParameterValues = BTreeMap::new();
 
 /// The items of an array, or the node itself as a list of one.
 fn list(node: &Node) -> &[Node] {
@@ -31,11 +45,110 @@ fn call(node: &Node) -> Option<(&str, &Node)> {
 }
 
 impl<'a> Template<'a> {
-    pub fn of(root: &'a Node) -> Template<'a> {
+    pub fn of(root: &'a Node, values: &'a ParameterValues) -> Template<'a> {
+        let section = |name: &str| root.get(name).map(|m| &m.value);
         Template {
-            parameters: root.get("Parameters").map(|m| &m.value),
-            mappings: root.get("Mappings").map(|m| &m.value),
+            parameters: section("Parameters"),
+            mappings: section("Mappings"),
+            conditions: section("Conditions"),
+            values,
+            decide_conditions: false,
         }
+    }
+
+    /// A template without parameters, mappings or conditions: for a policy in a JSON string,
+    /// whose placeholders are already resolved.
+    #[cfg(test)]
+    pub fn empty() -> Template<'static> {
+        Template { parameters: None, mappings: None, conditions: None, values: &NO_VALUES, decide_conditions: false }
+    }
+
+    /// This template, deciding `Fn::If` by the parameters where they allow it.
+    pub fn deciding(self) -> Template<'a> {
+        Template { decide_conditions: true, ..self }
+    }
+
+    /// The branches of `Fn::If [condition, when_true, when_false]` that may be deployed.
+    fn if_branches<'n>(&self, condition: &Node, when_true: &'n Node, when_false: &'n Node) -> Vec<&'n Node> {
+        let decided = match condition.scalar_text() {
+            Some(name) if self.decide_conditions => self.condition(name, 0),
+            _ => None,
+        };
+        match decided {
+            Some(true) => vec![when_true],
+            Some(false) => vec![when_false],
+            None => vec![when_true, when_false],
+        }
+    }
+
+    /// The value of a named condition, when the parameters' values decide it.
+    pub fn condition(&self, name: &str, depth: usize) -> Option<bool> {
+        let definition = &self.conditions?.get(name)?.value;
+        self.truth(definition, depth + 1)
+    }
+
+    fn truth(&self, node: &Node, depth: usize) -> Option<bool> {
+        if depth > 32 {
+            return None;
+        }
+        let (function, args) = call(node)?;
+        let decided = |items: &[Node], decisive: bool| {
+            let values: Vec<Option<bool>> = items.iter().map(|i| self.truth(i, depth + 1)).collect();
+            if values.contains(&Some(decisive)) {
+                Some(decisive)
+            } else {
+                values.into_iter().collect::<Option<Vec<_>>>().map(|_| !decisive)
+            }
+        };
+        match (function, list(args)) {
+            ("Fn::Equals", [a, b]) => Some(self.known(a, depth)? == self.known(b, depth)?),
+            ("Fn::Not", [a]) => self.truth(a, depth + 1).map(|t| !t),
+            ("Fn::And", items) => decided(items, false),
+            ("Fn::Or", items) => decided(items, true),
+            ("Condition", [name]) => self.condition(name.scalar_text()?, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// A value as deployed, when the template and the parameters fix it: literals, parameters
+    /// (an empty default is a value here), and joins of them.
+    fn known(&self, node: &Node, depth: usize) -> Option<String> {
+        if depth > 32 {
+            return None;
+        }
+        if let Some(text) = node.scalar_text() {
+            return Some(text.to_owned());
+        }
+        match call(node)? {
+            ("Ref", name) => self.parameter_value(name.scalar_text()?),
+            ("Fn::Join", args) => match list(args) {
+                [separator, items] => {
+                    let parts: Option<Vec<String>> = match call(items) {
+                        Some(_) => Some(vec![self.known(items, depth + 1)?]),
+                        None => list(items).iter().map(|i| self.known(i, depth + 1)).collect(),
+                    };
+                    Some(parts?.join(separator.scalar_text()?))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A parameter's value: given on the command line, else its default (possibly empty).
+    fn parameter_value(&self, name: &str) -> Option<String> {
+        if let Some(value) = self.values.get(name) {
+            return Some(value.clone());
+        }
+        let parameter = &self.parameters?.get(name)?.value;
+        parameter.get("Default").and_then(|d| d.value.scalar_text()).map(str::to_owned)
+    }
+
+    /// Whether `Ref` to the parameter gives a list (CommaDelimitedList, `List<...>`).
+    fn is_list_parameter(&self, name: &str) -> bool {
+        let parameter = self.parameters.and_then(|p| p.get(name));
+        let kind = parameter.and_then(|p| p.value.get("Type")).and_then(|t| t.value.scalar_text());
+        kind.is_some_and(|k| k == "CommaDelimitedList" || k.starts_with("List<"))
     }
 
     /// The values a node stands for when IAM reads it as a string: `None` when the node is not
@@ -46,14 +159,36 @@ impl<'a> Template<'a> {
         Some(self.resolve(node, 0))
     }
 
+    /// Every string a node may stand for, whether or not it is an intrinsic call: a string, a
+    /// list's items, each value of a call.
+    pub fn values(&self, node: &Node) -> Vec<String> {
+        self.resolve(node, 0)
+    }
+
+    /// Whether the node may stand for nothing: `AWS::NoValue`, or an `Fn::If` with such a branch.
+    pub fn may_be_absent(&self, node: &Node) -> bool {
+        match call(node) {
+            Some(("Ref", target)) => target.scalar_text() == Some("AWS::NoValue"),
+            Some(("Fn::If", args)) => match list(args) {
+                [condition, when_true, when_false] => {
+                    self.if_branches(condition, when_true, when_false).into_iter().any(|b| self.may_be_absent(b))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// The nodes an object position (a statement, a whole policy document) stands for: both
     /// branches of `Fn::If`, nothing for `AWS::NoValue`, the node itself otherwise.
     pub fn branches<'n>(&self, node: &'n Node) -> Vec<&'n Node> {
         match call(node) {
             Some(("Fn::If", args)) => match &args.value {
-                Value::Array(args) if args.len() == 3 => {
-                    args[1..].iter().flat_map(|branch| self.branches(branch)).collect()
-                }
+                Value::Array(args) if args.len() == 3 => self
+                    .if_branches(&args[0], &args[1], &args[2])
+                    .into_iter()
+                    .flat_map(|branch| self.branches(branch))
+                    .collect(),
                 _ => Vec::new(),
             },
             Some(("Ref", target)) if target.scalar_text() == Some("AWS::NoValue") => Vec::new(),
@@ -70,6 +205,8 @@ impl<'a> Template<'a> {
         let Some((function, args)) = call(node) else {
             return match &node.value {
                 Value::String(s) | Value::Number(s) => vec![s.clone()],
+                // A list in a branch of `Fn::If`: each item is a value.
+                Value::Array(items) => items.iter().flat_map(|item| self.resolve(item, depth + 1)).collect(),
                 Value::Bool(b) => vec![b.to_string()],
                 _ => vec![format!("<{}>", node.type_name())],
             };
@@ -79,7 +216,13 @@ impl<'a> Template<'a> {
             "Ref" => match args.scalar_text() {
                 Some("AWS::NoValue") => Vec::new(),
                 Some(name) if name.starts_with("AWS::") => vec![format!("${{{name}}}")],
-                Some(name) => vec![self.parameter_default(name).unwrap_or_else(|| format!("<{name}>"))],
+                Some(name) => match self.parameter_default(name) {
+                    Some(value) if self.is_list_parameter(name) => {
+                        value.split(',').map(|item| item.trim().to_owned()).collect()
+                    }
+                    Some(value) => vec![value],
+                    None => vec![format!("<{name}>")],
+                },
                 None => vec!["<Ref>".into()],
             },
             "Fn::GetAtt" => {
@@ -142,11 +285,11 @@ impl<'a> Template<'a> {
                 _ => vec!["<Fn::FindInMap>".into()],
             },
             "Fn::If" => match list(args) {
-                [_, when_true, when_false] => {
-                    let mut values = self.resolve(when_true, depth + 1);
-                    values.extend(self.resolve(when_false, depth + 1));
-                    values
-                }
+                [condition, when_true, when_false] => self
+                    .if_branches(condition, when_true, when_false)
+                    .into_iter()
+                    .flat_map(|branch| self.resolve(branch, depth + 1))
+                    .collect(),
                 _ => vec!["<Fn::If>".into()],
             },
             "Fn::ImportValue" => vec![format!("<Import:{}>", one(args))],
@@ -154,12 +297,11 @@ impl<'a> Template<'a> {
         }
     }
 
-    /// A parameter's default value; an empty default means "the deployer supplies it", so it
-    /// stays unknown like a parameter without one.
+    /// A parameter's value for resolving policies: given on the command line, else its
+    /// default. An empty default means "the deployer supplies it", so it stays unknown like a
+    /// parameter without one.
     fn parameter_default(&self, name: &str) -> Option<String> {
-        let parameter = &self.parameters?.get(name)?.value;
-        let default = parameter.get("Default").and_then(|d| d.value.scalar_text())?;
-        (!default.is_empty()).then(|| default.to_owned())
+        self.parameter_value(name).filter(|value| !value.is_empty() || self.values.contains_key(name))
     }
 
     /// `Fn::Sub`'s `${Name}` references: a variable of the call, a parameter default, a
@@ -197,10 +339,7 @@ mod tests {
 
     fn resolved(yaml: &str) -> Vec<String> {
         let root = parse(yaml, Syntax::Yaml).unwrap();
-        let template = Template {
-            parameters: root.get("Parameters").map(|m| &m.value),
-            mappings: root.get("Mappings").map(|m| &m.value),
-        };
+        let template = Template::of(&root, &NO_VALUES);
         template.scalars(&root.get("Value").unwrap().value).unwrap()
     }
 
@@ -242,7 +381,7 @@ mod tests {
             value = format!("{{\"Fn::Join\": [\"\", [{value}]]}}");
         }
         let root = parse(&format!("{{\"Value\": {value}}}"), Syntax::Json).unwrap();
-        let template = Template { parameters: None, mappings: None };
+        let template = Template::empty();
         let values = template.scalars(&root.get("Value").unwrap().value).unwrap();
         assert_eq!(values, ["<...>"], "past 32 nested calls the value is unknown");
     }

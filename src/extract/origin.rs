@@ -2,7 +2,7 @@
 //! resource's logical id, its CDK construct path (`Metadata.aws:cdk:path`), and the `Fn::If`
 //! conditions under which the offending element is deployed.
 
-use super::intrinsics::Template;
+use super::intrinsics::{NO_VALUES, Template};
 use crate::finding::Origin;
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -20,7 +20,7 @@ pub fn origin(root: &Node, pointer: &str, span: Span, element: &str) -> Option<O
         .map(str::to_owned);
     let mut conditions = Vec::new();
     if root.get("Conditions").is_some() {
-        let template = Template::of(root);
+        let template = Template::of(root, &NO_VALUES);
         branch_conditions(&template, resource, span, element, &mut conditions);
     }
     let property_path = tokens.next().unwrap_or_default().split('/').map(unescape).collect::<Vec<_>>().join(".");
@@ -36,20 +36,21 @@ fn unescape(token: &str) -> String {
 /// "`IsProd` is false". An element resolved from a whole `Fn::If` call (`Action: !If [C, a, b]`)
 /// is placed in the branch whose value it is.
 fn branch_conditions(template: &Template<'_>, node: &Node, span: Span, element: &str, out: &mut Vec<String>) {
+    // `at` is where the finding points: inside `node`, or `node` itself when the element is a
+    // value of the whole call.
     if let Some(member) = node.get("Fn::If").filter(|_| node.members().len() == 1)
         && let Value::Array(args) = &member.value.value
         && let [condition, when_true, when_false] = args.as_slice()
     {
         let name = condition.scalar_text().unwrap_or("?");
-        let holds = |branch: &Node| {
-            contains(branch.span, span)
-                || (node.span == span
-                    && template.scalars(branch).unwrap_or_else(|| text_of(branch)).iter().any(|v| v == element))
-        };
+        let is_value_of = |branch: &Node| template.values(branch).iter().any(|v| v == element);
         for (branch, value) in [(when_true, true), (when_false, false)] {
-            if holds(branch) {
+            let inside = contains(branch.span, span);
+            if inside || (node.span == span && is_value_of(branch)) {
                 out.push(format!("`{name}` is {value}"));
-                return branch_conditions(template, branch, span, element, out);
+                // A value of the whole call: look for the element in the branch in turn.
+                let at = if inside { span } else { branch.span };
+                return branch_conditions(template, branch, at, element, out);
             }
         }
         return;
@@ -64,10 +65,6 @@ fn branch_conditions(template: &Template<'_>, node: &Node, span: Span, element: 
             return branch_conditions(template, child, span, element, out);
         }
     }
-}
-
-fn text_of(node: &Node) -> Vec<String> {
-    node.scalar_text().map(|t| vec![t.to_owned()]).unwrap_or_default()
 }
 
 fn contains(outer: Span, inner: Span) -> bool {

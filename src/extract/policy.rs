@@ -136,16 +136,34 @@ impl Builder<'_> {
     fn condition(&mut self, member: &Member, pointer: &str) -> Condition {
         let pointer = pointer_child(pointer, &member.key);
         let key = Loc { pointer: pointer.clone(), span: member.key_span };
-        let mut entries = Vec::new();
-        if !member.value.is_object() {
-            self.malformed(
-                &pointer,
-                member.value.span,
-                format!("Condition must be an object, not {}", member.value.type_name()),
-            );
+        // In a template, the whole condition may be an `Fn::If`: a test counts only when every
+        // branch makes it (`AWS::NoValue` makes none).
+        let branches = self.branches(&member.value);
+        let mut per_branch: Vec<Vec<ConditionEntry>> = Vec::new();
+        for branch in &branches {
+            per_branch.push(self.condition_entries(branch, &pointer));
         }
-        for op in member.value.members() {
-            let op_pointer = pointer_child(&pointer, &op.key);
+        if self.template.is_some_and(|t| t.may_be_absent(&member.value)) {
+            per_branch.push(Vec::new());
+        }
+        let mut entries = per_branch.first().cloned().unwrap_or_default();
+        entries.retain(|entry| {
+            per_branch[1..].iter().all(|other| {
+                other.iter().any(|o| {
+                    o.key.text == entry.key.text && o.operator.text == entry.operator.text && o.values == entry.values
+                })
+            })
+        });
+        Condition { key, entries }
+    }
+
+    fn condition_entries(&mut self, node: &Node, pointer: &str) -> Vec<ConditionEntry> {
+        let mut entries = Vec::new();
+        if !node.is_object() {
+            self.malformed(pointer, node.span, format!("Condition must be an object, not {}", node.type_name()));
+        }
+        for op in node.members() {
+            let op_pointer = pointer_child(pointer, &op.key);
             if !op.value.is_object() {
                 self.malformed(
                     &op_pointer,
@@ -162,7 +180,7 @@ impl Builder<'_> {
                 entries.push(ConditionEntry { operator, key, values });
             }
         }
-        Condition { key, entries }
+        entries
     }
 
     /// Condition values are strings, numbers or booleans (IAM compares their text), or an
@@ -239,6 +257,13 @@ impl Builder<'_> {
     }
 }
 
+/// The strings a template property stands for (a string, a list, intrinsic calls: every
+/// `Fn::If` branch), each located at its element; values of other types are left out.
+pub(super) fn resolved_texts(node: &Node, pointer: &str, template: &Template<'_>) -> Vec<Text> {
+    let mut builder = Builder { malformed: Vec::new(), template: Some(template) };
+    builder.texts(node, pointer, "a value")
+}
+
 /// Builds the model of the policy document `node`, found at `pointer` in its source. `kind`
 /// overrides what the document's shape suggests.
 pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Option<&Template<'_>>) -> PolicyDoc {
@@ -289,6 +314,7 @@ pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Op
         statements,
         duplicate_keys,
         malformed: builder.malformed,
+        resource_implicit: false,
     }
 }
 

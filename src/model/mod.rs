@@ -2,8 +2,10 @@
 //! byte span it names), so findings can point at the narrowest offending element.
 
 mod sets;
+mod template;
 
 pub use sets::{ActionSet, ResourceSet};
+pub use template::{Bootstrap, Notice, PrincipalResource, TemplateFacts};
 
 use crate::source::Span;
 
@@ -73,6 +75,9 @@ pub struct PolicyDoc {
     pub duplicate_keys: Vec<Text>,
     /// Elements of the wrong type or unknown to IAM, with what is wrong.
     pub malformed: Vec<Malformed>,
+    /// The policy belongs to one resource, which its statements may leave out (an ECR
+    /// repository policy has no `Resource`).
+    pub resource_implicit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Region, Report, message_in_context};
+use super::{Region, Report, message_in_context, write_notices};
 use crate::source::LineIndex;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -24,6 +24,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    write_notices(report, out)?;
     write_errors(report, out)?;
     writeln!(out, "{}", report.summary_line())
 }

@@ -10,7 +10,7 @@ use miette::{
     ReportHandler, SourceCode,
 };
 
-use super::{Report, message_in_context};
+use super::{Report, message_in_context, write_notices};
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
 use crate::rules::Rule;
@@ -33,6 +33,7 @@ pub fn write(report: &Report<'_>, style: HumanStyle, out: &mut dyn Write) -> io:
             render(handler.as_ref(), &FindingDiagnostic { rule: report.rule(finding), finding, source: &source }, out)?;
         }
     }
+    write_notices(report, out)?;
     write_errors(report.tool_errors(), style, out)?;
     writeln!(out, "{}", report.summary_line())
 }

@@ -15,7 +15,16 @@ struct JsonReport<'a> {
     tool: Tool,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
+    notices: Vec<JsonNotice<'a>>,
     errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNotice<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -121,6 +130,16 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         tool: Tool { name: "iam-lint", version: env!("CARGO_PKG_VERSION") },
         summary,
         findings,
+        notices: report
+            .notices()
+            .into_iter()
+            .map(|n| JsonNotice {
+                file: n.file,
+                line: n.region.start.line,
+                column: n.region.start.column,
+                message: n.message,
+            })
+            .collect(),
         errors,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

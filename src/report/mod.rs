@@ -61,6 +61,22 @@ impl Report<'_> {
         errors.into_iter()
     }
 
+    /// What could not be checked, with the file and position of each.
+    pub fn notices(&self) -> Vec<PlacedNotice<'_>> {
+        let mut placed = Vec::new();
+        for file in self.files.iter().filter(|f| !f.notices.is_empty()) {
+            let index = LineIndex::new(&file.source.text);
+            for notice in &file.notices {
+                placed.push(PlacedNotice {
+                    file: &file.source.name,
+                    region: Region::of(&index, notice.loc.span),
+                    message: &notice.message,
+                });
+            }
+        }
+        placed
+    }
+
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
         for (_, finding) in self.findings() {
@@ -117,6 +133,22 @@ pub fn message_in_context(finding: &Finding) -> Cow<'_, str> {
 
 fn plural(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+/// A notice with its place, for every format to show.
+pub struct PlacedNotice<'a> {
+    pub file: &'a str,
+    pub region: Region,
+    pub message: &'a str,
+}
+
+/// Notices as `path:line:column: note: message` lines, in the human and concise formats.
+fn write_notices(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for notice in report.notices() {
+        let at = notice.region.start;
+        writeln!(out, "{}:{}:{}: note: {}", notice.file, at.line, at.column, notice.message)?;
+    }
+    Ok(())
 }
 
 /// A span as 1-based start and exclusive end positions.

@@ -289,7 +289,15 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             });
         }
     }
-    let notifications: Vec<Notification> = report
+    let notices = report.notices().into_iter().map(|notice| Notification {
+        level: "note",
+        message: MessageRef { text: Cow::Borrowed(notice.message) },
+        locations: vec![Location {
+            physical_location: physical_location(notice.file, Some(notice.region)),
+            logical_locations: vec![],
+        }],
+    });
+    let mut notifications: Vec<Notification> = report
         .tool_errors()
         .map(|error| {
             let region = match (&error.text, error.span) {
@@ -304,6 +312,8 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             Notification { level: "error", message: MessageRef { text: Cow::Borrowed(&error.message) }, locations }
         })
         .collect();
+    let failed = !notifications.is_empty();
+    notifications.extend(notices);
     let version = env!("CARGO_PKG_VERSION");
     let driver = Driver {
         name: "iam-lint",
@@ -318,10 +328,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         automation_details: AutomationDetails { id: "iam-lint/" },
         column_kind: "unicodeCodePoints",
         results,
-        invocations: [Invocation {
-            execution_successful: notifications.is_empty(),
-            tool_execution_notifications: notifications,
-        }],
+        invocations: [Invocation { execution_successful: !failed, tool_execution_notifications: notifications }],
     };
     let document = Log { schema: SCHEMA, version: "2.1.0", runs: [run] };
     serde_json::to_writer_pretty(&mut *out, &document)?;

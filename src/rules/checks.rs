@@ -114,7 +114,7 @@ impl Check {
             Check::InvalidEffect => doc.statements.iter().filter_map(invalid_effect).collect(),
             Check::ActionNotActionConflict => doc.statements.iter().filter_map(action_conflict).collect(),
             Check::ResourceNotResourceConflict => {
-                doc.statements.iter().filter_map(|s| resource_conflict(doc.kind, s)).collect()
+                doc.statements.iter().filter_map(|s| resource_conflict(doc, s)).collect()
             }
             Check::InvalidActionFormat => doc.statements.iter().flat_map(invalid_actions).collect(),
             Check::DuplicateSid => duplicate_sids(doc),
@@ -201,7 +201,8 @@ fn action_conflict(statement: &Statement) -> Option<Hit> {
     }
 }
 
-fn resource_conflict(kind: Kind, statement: &Statement) -> Option<Hit> {
+fn resource_conflict(doc: &PolicyDoc, statement: &Statement) -> Option<Hit> {
+    let kind = doc.kind;
     match (&statement.resource, &statement.not_resource) {
         (Some(_), Some(not_resource)) => {
             Some(Hit::key(&not_resource.key, "NotResource", statement, "has both `Resource` and `NotResource`"))
@@ -212,7 +213,7 @@ fn resource_conflict(kind: Kind, statement: &Statement) -> Option<Hit> {
             let problem = format!("has `{named}`, which a trust policy must not have");
             Some(Hit::key(&clause.key, named, statement, &problem))
         }
-        (None, None) if kind != Kind::Trust => {
+        (None, None) if kind != Kind::Trust && !doc.resource_implicit => {
             Some(Hit::statement(statement, "has neither `Resource` nor `NotResource`"))
         }
         _ => None,

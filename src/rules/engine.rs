@@ -6,8 +6,8 @@ use super::hit::Hit;
 use super::matcher::Scope;
 use super::pack::Logic;
 use super::rule_set::RuleSet;
-use crate::finding::Finding;
-use crate::model::PolicyDoc;
+use crate::finding::{Finding, Severity};
+use crate::model::{Kind, PolicyDoc, TemplateFacts};
 
 /// The findings of every applicable rule on `doc`, one per rule and location.
 pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
@@ -25,27 +25,57 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
                 .flat_map(|statement| matchers.iter().filter_map(|m| m.evaluate(&scope, statement)).flatten())
                 .collect(),
         };
-        let mut reported = HashSet::new();
-        for hit in hits {
-            // Two alternatives of one rule may single out the same element: report it once.
-            // (The pointer tells apart YAML alias copies, which share their anchor's span; the
-            // element, several actions that one `*` grants.)
-            if !reported.insert((hit.loc.pointer.clone(), hit.loc.span, hit.element.clone())) {
-                continue;
-            }
-            let message = interpolate(&rule.message, &hit.vars);
-            findings.push(Finding {
-                rule: index,
-                severity: hit.severity.unwrap_or(rule.severity),
-                message,
-                loc: hit.loc,
-                kind: doc.kind,
-                element: hit.element,
-                origin: None,
-            });
+        push_findings(&mut findings, index, rule.severity, &rule.message, doc.kind, hits);
+    }
+    findings
+}
+
+/// The findings of the template-level matchers (`[[rule.principal]]`) on a template's facts.
+/// Managed policies attached to principals are identity policies.
+pub fn evaluate_template(rules: &RuleSet, facts: &TemplateFacts) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if facts.principals.is_empty() {
+        return findings;
+    }
+    for (index, rule) in rules.rules.iter().enumerate() {
+        if !rule.applies_to.contains(&Kind::Identity) {
+            continue;
+        }
+        for matcher in &rule.principal_matchers {
+            let message = matcher.message.as_deref().unwrap_or(&rule.message);
+            push_findings(&mut findings, index, rule.severity, message, Kind::Identity, matcher.evaluate(facts));
         }
     }
     findings
+}
+
+/// Turns one rule's hits into findings, once per element.
+fn push_findings(
+    findings: &mut Vec<Finding>,
+    rule: usize,
+    severity: Severity,
+    message: &str,
+    kind: Kind,
+    hits: Vec<Hit>,
+) {
+    let mut reported = HashSet::new();
+    for hit in hits {
+        // Two alternatives of one rule may single out the same element: report it once.
+        // (The pointer tells apart YAML alias copies, which share their anchor's span; the
+        // element, several actions that one `*` grants.)
+        if !reported.insert((hit.loc.pointer.clone(), hit.loc.span, hit.element.clone())) {
+            continue;
+        }
+        findings.push(Finding {
+            rule,
+            severity: hit.severity.unwrap_or(severity),
+            message: interpolate(message, &hit.vars),
+            loc: hit.loc,
+            kind,
+            element: hit.element,
+            origin: None,
+        });
+    }
 }
 
 /// Replaces each `{name}` with its value; the pack loader has checked every name exists.

@@ -8,10 +8,11 @@ mod engine;
 mod hit;
 mod matcher;
 mod pack;
+mod principal_matcher;
 mod resource_checks;
 mod rule_set;
 
 pub use builtin::builtin_packs;
-pub use engine::evaluate;
+pub use engine::{evaluate, evaluate_template};
 pub use pack::Rule;
 pub use rule_set::{RuleSet, Selection};

@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::checks::Check;
 use super::matcher::{ActionTest, ConditionTest, ReportAt, ResourceTest, StatementMatcher};
+use super::principal_matcher::{PrincipalMatcher, RawPrincipalMatcher};
 use crate::error::ToolError;
 use crate::finding::Severity;
 use crate::model::{Effect, Kind};
@@ -52,6 +53,8 @@ struct RawRule {
     params: Option<Spanned<toml::Table>>,
     #[serde(default)]
     statement: Vec<Spanned<RawMatcher>>,
+    #[serde(default)]
+    principal: Vec<Spanned<RawPrincipalMatcher>>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +114,8 @@ pub struct Rule {
     /// Tunable lists of a built-in check (`allow-actions = ["..."]`).
     pub params: Params,
     pub(crate) logic: Logic,
+    /// Template-level alternatives, tested on each template's principals.
+    pub(crate) principal_matchers: Vec<PrincipalMatcher>,
 }
 
 /// A check's parameters: each a list of action globs.
@@ -156,21 +161,21 @@ pub struct PackError {
     pub errors: Vec<ToolError>,
 }
 
-struct Validator<'a> {
+pub(super) struct Validator<'a> {
     file: &'a str,
     text: Arc<str>,
-    errors: Vec<ToolError>,
+    pub(super) errors: Vec<ToolError>,
 }
 
 impl Validator<'_> {
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         let error = ToolError::at(self.file, self.text.clone(), Span::new(span.start, span.end), message);
         self.errors.push(error);
     }
 
     /// A matcher flag written as `key = true`; `false` would read as "must not", which the
     /// vocabulary does not have.
-    fn flag(&mut self, value: Option<bool>, span: &Range<usize>, key: &str) -> bool {
+    pub(super) fn flag(&mut self, value: Option<bool>, span: &Range<usize>, key: &str) -> bool {
         if value == Some(false) {
             self.error(span.clone(), format!("`{key} = false` has no meaning: remove the key instead"));
         }
@@ -213,6 +218,9 @@ impl Validator<'_> {
         {
             self.error(level.span(), "security-severity must be between 0.0 and 10.0");
         }
+        let principal_matchers: Vec<PrincipalMatcher> =
+            raw.principal.into_iter().filter_map(|m| self.principal_matcher(m, raw.message.get_ref())).collect();
+        let has_principal_matchers = principal_matchers.len() + self.errors.len() > before;
         let logic = match (raw.check, raw.statement.is_empty()) {
             (Some(check), true) => match Check::from_name(check.get_ref()) {
                 Some(c) => Some(Logic::Check(c)),
@@ -230,12 +238,17 @@ impl Validator<'_> {
                 self.error(check.span(), "a rule has either `check` or `[[rule.statement]]` matchers, not both");
                 None
             }
+            (None, true) if has_principal_matchers => Some(Logic::Statements(Vec::new())),
             (None, true) => {
-                self.error(span.clone(), "a rule needs a `check` or at least one `[[rule.statement]]` matcher");
+                self.error(
+                    span.clone(),
+                    "a rule needs a `check`, or at least one `[[rule.statement]]` or `[[rule.principal]]` matcher",
+                );
                 None
             }
         };
-        if let Some(logic) = &logic {
+        let statement_rule = !matches!(&logic, Some(Logic::Statements(m)) if m.is_empty());
+        if let Some(logic) = logic.as_ref().filter(|_| statement_rule) {
             let variables = logic.variables();
             for placeholder in placeholders(raw.message.get_ref()) {
                 if !variables.contains(&placeholder) {
@@ -276,6 +289,7 @@ impl Validator<'_> {
             security_severity: raw.security_severity.map(Spanned::into_inner),
             params,
             logic: logic?,
+            principal_matchers,
         };
         Some((rule, id_span))
     }
@@ -434,7 +448,7 @@ fn is_rule_id(id: &str) -> bool {
 }
 
 /// The `{name}` placeholders of a message.
-fn placeholders(message: &str) -> impl Iterator<Item = &str> {
+pub(super) fn placeholders(message: &str) -> impl Iterator<Item = &str> {
     message.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 

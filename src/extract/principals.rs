@@ -1,0 +1,101 @@
+//! The IAM principals a template declares, with the managed policies they attach and the
+//! permissions boundaries that bound them; and which managed policies of the template are
+//! boundaries (DESIGN §4), so that identity-policy rules leave them alone.
+
+use std::collections::HashSet;
+
+use super::intrinsics::Template;
+use super::policy::{pointer_child, resolved_texts};
+use crate::model::{Loc, PrincipalResource};
+use crate::parse::{Member, Node};
+
+/// Resource types that are or create a principal: where they list managed policies, and
+/// whether those may be bare names of AWS managed policies (SAM's `Policies`).
+const PRINCIPAL_TYPES: [(&str, &str, bool); 5] = [
+    ("AWS::IAM::Role", "ManagedPolicyArns", false),
+    ("AWS::IAM::User", "ManagedPolicyArns", false),
+    ("AWS::IAM::Group", "ManagedPolicyArns", false),
+    ("AWS::Serverless::Function", "Policies", true),
+    ("AWS::Serverless::StateMachine", "Policies", true),
+];
+
+/// The example boundary of the CDK bootstrap template (its spelling, typo included).
+pub const BOOTSTRAP_EXAMPLE_BOUNDARY: &str = "CdkBoostrapPermissionsBoundaryPolicy";
+
+/// The principal `resource` (a member of `Resources`) declares, if any.
+pub fn principal(resource: &Member, template: &Template<'_>) -> Option<PrincipalResource> {
+    let resource_type = resource.value.get("Type")?.value.scalar_text()?;
+    let (_, policies_key, bare_names) = PRINCIPAL_TYPES.iter().find(|(t, _, _)| *t == resource_type)?;
+    let pointer = pointer_child(&pointer_child(&pointer_child("", "Resources"), &resource.key), "Properties");
+    let properties = resource.value.get("Properties");
+    let property = |key: &str| properties.and_then(|p| p.value.get(key));
+    let mut managed_policies = Vec::new();
+    if let Some(member) = property(policies_key) {
+        let mut texts = resolved_texts(&member.value, &pointer_child(&pointer, policies_key), template);
+        if *bare_names {
+            for text in &mut texts {
+                text.text = sam_managed_policy_arn(&text.text);
+            }
+        }
+        managed_policies = texts;
+    }
+    let boundary = match property("PermissionsBoundary") {
+        Some(member) => resolved_texts(&member.value, &pointer_child(&pointer, "PermissionsBoundary"), template),
+        None => Vec::new(),
+    };
+    Some(PrincipalResource {
+        logical_id: resource.key.clone(),
+        resource_type: resource_type.to_owned(),
+        head: Loc { pointer: pointer_child(&pointer_child("", "Resources"), &resource.key), span: resource.key_span },
+        managed_policies,
+        boundary,
+    })
+}
+
+/// SAM accepts an AWS managed policy by name (`AmazonS3ReadOnlyAccess`) and expands it to its
+/// ARN; anything else (an ARN, a placeholder) is kept.
+fn sam_managed_policy_arn(value: &str) -> String {
+    let is_name = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c));
+    if is_name && !value.starts_with("arn:") {
+        format!("arn:${{AWS::Partition}}:iam::aws:policy/{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The logical ids of the `AWS::IAM::ManagedPolicy` resources that some principal of the
+/// template uses as its permissions boundary: by `Ref`/`GetAtt` (resolved to `<Id>`,
+/// `<Id.PolicyArn>`) or by an ARN ending in the policy's name; and, in a CDK bootstrap
+/// template, its example boundary.
+pub fn boundary_policies(
+    resources: &Node,
+    principals: &[PrincipalResource],
+    template: &Template<'_>,
+    bootstrap: bool,
+) -> HashSet<String> {
+    let boundaries: Vec<&str> = principals.iter().flat_map(|p| &p.boundary).map(|t| t.text.as_str()).collect();
+    let mut found = HashSet::new();
+    for resource in resources.members() {
+        let is_managed_policy =
+            resource.value.get("Type").and_then(|t| t.value.scalar_text()) == Some("AWS::IAM::ManagedPolicy");
+        if !is_managed_policy {
+            continue;
+        }
+        let id = &resource.key;
+        let name = resource
+            .value
+            .get("Properties")
+            .and_then(|p| p.value.get("ManagedPolicyName"))
+            .and_then(|n| template.scalars(&n.value).or_else(|| n.value.scalar_text().map(|t| vec![t.to_owned()])))
+            .unwrap_or_default();
+        let referenced = boundaries.iter().any(|arn| {
+            *arn == format!("<{id}>")
+                || *arn == format!("<{id}.PolicyArn>")
+                || name.iter().any(|n| !n.is_empty() && arn.contains(":policy/") && arn.ends_with(&format!("/{n}")))
+        });
+        if referenced || (bootstrap && id == BOOTSTRAP_EXAMPLE_BOUNDARY) {
+            found.insert(id.clone());
+        }
+    }
+    found
+}

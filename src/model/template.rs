@@ -1,0 +1,41 @@
+//! What a CloudFormation template says beyond its policy documents: which roles, users and
+//! groups it declares, what managed policies they attach and which boundaries bound them.
+//! Template-level rules (attached policies, CDK bootstrap) read these facts.
+
+use super::{Loc, Text};
+
+/// The facts of one template; empty for a bare policy file.
+#[derive(Debug, Default)]
+pub struct TemplateFacts {
+    pub principals: Vec<PrincipalResource>,
+    /// Present when the template is a CDK bootstrap template.
+    pub bootstrap: Option<Bootstrap>,
+}
+
+/// A resource that is (or creates) an IAM principal: a role, user or group, or a SAM function
+/// or state machine (which create their role).
+#[derive(Debug)]
+pub struct PrincipalResource {
+    pub logical_id: String,
+    pub resource_type: String,
+    /// The resource's key, where findings about the resource as a whole point.
+    pub head: Loc,
+    /// Managed policy ARNs attached, resolved (every `Fn::If` branch), each at its element.
+    pub managed_policies: Vec<Text>,
+    /// The permissions boundary ARN(s), resolved; empty when there is none.
+    pub boundary: Vec<Text>,
+}
+
+/// The CDK bootstrap template's CloudFormation execution role, as deployed with the
+/// parameters given (conditions decided where the parameters decide them).
+#[derive(Debug)]
+pub struct Bootstrap {
+    pub execution_role: PrincipalResource,
+}
+
+/// Something the linter could not check and says so, rather than pass over it in silence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub loc: Loc,
+    pub message: String,
+}

@@ -1,0 +1,201 @@
+//! Template-level matchers (DESIGN §5, "template-level facts"): `[[rule.principal]]` tests a
+//! role, user, group or SAM function of a template for the managed policies it attaches and
+//! for a permissions boundary.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::hit::{Hit, code};
+use super::pack::{Validator, placeholders};
+use crate::glob::{self, Case};
+use crate::model::{PrincipalResource, TemplateFacts};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct RawPrincipalMatcher {
+    pub role: Option<Spanned<String>>,
+    pub attaches: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub except: Vec<Spanned<String>>,
+    pub lacks_boundary: Option<Spanned<bool>>,
+    pub message: Option<Spanned<String>>,
+}
+
+/// Which principals a matcher looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PrincipalScope {
+    /// Every principal of the template, except a CDK bootstrap template's execution role,
+    /// whose attachments depend on the bootstrap parameters (`bootstrap-execution-role`).
+    Any,
+    /// The CDK bootstrap template's CloudFormation execution role, as the parameters given
+    /// deploy it.
+    BootstrapExecutionRole,
+}
+
+impl PrincipalScope {
+    pub(super) fn from_name(name: &str) -> Option<PrincipalScope> {
+        match name {
+            "any" => Some(PrincipalScope::Any),
+            "bootstrap-execution-role" => Some(PrincipalScope::BootstrapExecutionRole),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PrincipalTest {
+    /// A managed policy ARN matching one of `arns` and none of `except` is attached: reported
+    /// at the ARN.
+    Attaches { arns: Vec<String>, except: Vec<String> },
+    /// No permissions boundary: reported at the resource.
+    LacksBoundary,
+}
+
+#[derive(Debug)]
+pub(crate) struct PrincipalMatcher {
+    pub scope: PrincipalScope,
+    pub test: PrincipalTest,
+    /// The message of these hits, when it is not the rule's.
+    pub message: Option<String>,
+}
+
+impl PrincipalMatcher {
+    pub(crate) fn variables(&self) -> &'static [&'static str] {
+        match self.test {
+            PrincipalTest::Attaches { .. } => &["principal", "type", "policy"],
+            PrincipalTest::LacksBoundary => &["principal", "type"],
+        }
+    }
+
+    pub(crate) fn evaluate(&self, facts: &TemplateFacts) -> Vec<Hit> {
+        let principals: Vec<&PrincipalResource> = match self.scope {
+            PrincipalScope::Any => {
+                let skipped = facts.bootstrap.as_ref().map(|b| b.execution_role.logical_id.as_str());
+                facts.principals.iter().filter(|p| Some(p.logical_id.as_str()) != skipped).collect()
+            }
+            PrincipalScope::BootstrapExecutionRole => facts.bootstrap.iter().map(|b| &b.execution_role).collect(),
+        };
+        let mut hits = Vec::new();
+        for principal in principals {
+            let vars = || vec![("principal", code(&principal.logical_id)), ("type", principal.resource_type.clone())];
+            match &self.test {
+                PrincipalTest::Attaches { arns, except } => {
+                    let matches =
+                        |globs: &[String], arn: &str| globs.iter().any(|g| glob::covers(g, arn, Case::Sensitive));
+                    for policy in &principal.managed_policies {
+                        if matches(arns, &policy.text) && !matches(except, &policy.text) {
+                            let mut vars = vars();
+                            vars.push(("policy", code(&policy.text)));
+                            hits.push(Hit::at(policy, vars));
+                        }
+                    }
+                }
+                PrincipalTest::LacksBoundary => {
+                    if principal.boundary.iter().all(|b| b.text.is_empty()) {
+                        hits.push(Hit::new(principal.head.clone(), "", vars()));
+                    }
+                }
+            }
+        }
+        hits
+    }
+}
+
+impl Validator<'_> {
+    /// Validates a `[[rule.principal]]` matcher; its message, or else the rule's, may only use
+    /// the variables its hits carry.
+    pub(super) fn principal_matcher(
+        &mut self,
+        raw: Spanned<RawPrincipalMatcher>,
+        rule_message: &str,
+    ) -> Option<PrincipalMatcher> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let before = self.errors.len();
+        let scope = match &raw.role {
+            None => PrincipalScope::Any,
+            Some(role) => PrincipalScope::from_name(role.get_ref()).unwrap_or_else(|| {
+                self.error(role.span(), "role must be `any` or `bootstrap-execution-role`");
+                PrincipalScope::Any
+            }),
+        };
+        let arn_globs = |globs: Vec<Spanned<String>>, this: &mut Self| -> Vec<String> {
+            for glob in &globs {
+                if !(glob.get_ref().starts_with("arn:") || glob.get_ref() == "*") {
+                    this.error(
+                        glob.span(),
+                        "a managed policy must be given as an ARN glob, such as `arn:*:iam::aws:policy/*`",
+                    );
+                }
+            }
+            globs.into_iter().map(Spanned::into_inner).collect()
+        };
+        let lacks_boundary =
+            raw.lacks_boundary.map(|flag| self.flag(Some(*flag.get_ref()), &flag.span(), "lacks-boundary"));
+        let except_span = raw.except.first().map(|e| e.span());
+        let except = arn_globs(raw.except, self);
+        let test = match (raw.attaches, lacks_boundary) {
+            (Some(arns), None) => Some(PrincipalTest::Attaches { arns: arn_globs(arns.into_inner(), self), except }),
+            (None, Some(true)) if except_span.is_none() => Some(PrincipalTest::LacksBoundary),
+            (None, Some(true)) => {
+                self.error(except_span.unwrap_or(span.clone()), "`except` goes with `attaches`");
+                None
+            }
+            _ => {
+                self.error(span.clone(), "`[[rule.principal]]` takes exactly one of `attaches` or `lacks-boundary`");
+                None
+            }
+        };
+        let matcher =
+            PrincipalMatcher { scope, test: test?, message: raw.message.as_ref().map(|m| m.get_ref().clone()) };
+        let (message, message_span) = match &raw.message {
+            Some(message) => (message.get_ref().as_str(), message.span()),
+            None => (rule_message, span),
+        };
+        let variables = matcher.variables();
+        for placeholder in placeholders(message) {
+            if !variables.contains(&placeholder) {
+                let known = variables.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(", ");
+                self.error(message_span.clone(), format!("the message uses `{{{placeholder}}}`, which a principal matcher does not provide; available: {known}"));
+            }
+        }
+        (self.errors.len() == before).then_some(matcher)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pack::load_pack;
+    use super::super::pack::tests::HEADER;
+
+    const RULE: &str = "[[rule]]\nid = \"X001\"\nname = \"x\"\nseverity = \"warning\"\napplies-to = [\"identity\"]\nsummary = \"s\"\nhelp = \"h\"\n";
+
+    fn messages(body: &str) -> Vec<String> {
+        match load_pack("t.toml", &format!("{HEADER}{RULE}{body}")) {
+            Ok(_) => vec![],
+            Err(e) => e.errors.into_iter().map(|e| e.message).collect(),
+        }
+    }
+
+    #[test]
+    fn a_principal_matcher_alone_makes_a_rule() {
+        let body = "message = \"{principal} attaches {policy}\"\n[[rule.principal]]\nattaches = [\"arn:*:iam::aws:policy/*\"]\nexcept = [\"arn:*:iam::aws:policy/ReadOnlyAccess\"]\n";
+        assert_eq!(messages(body), Vec::<String>::new());
+        let boundary = "message = \"{principal}\"\n[[rule.principal]]\nrole = \"bootstrap-execution-role\"\nlacks-boundary = true\n";
+        assert_eq!(messages(boundary), Vec::<String>::new());
+    }
+
+    #[test]
+    fn principal_matchers_are_validated() {
+        let both = "message = \"m\"\n[[rule.principal]]\nattaches = [\"arn:*\"]\nlacks-boundary = true\n";
+        assert_eq!(messages(both), ["`[[rule.principal]]` takes exactly one of `attaches` or `lacks-boundary`"]);
+        let not_arn = "message = \"m\"\n[[rule.principal]]\nattaches = [\"AdministratorAccess\"]\n";
+        assert!(messages(not_arn)[0].contains("as an ARN glob"), "{:?}", messages(not_arn));
+        let role = "message = \"m\"\n[[rule.principal]]\nrole = \"admin\"\nlacks-boundary = true\n";
+        assert_eq!(messages(role), ["role must be `any` or `bootstrap-execution-role`"]);
+        let variable = "message = \"{policy}\"\n[[rule.principal]]\nlacks-boundary = true\n";
+        assert!(messages(variable)[0].contains("`{policy}`, which a principal matcher does not provide"));
+        let except = "message = \"m\"\n[[rule.principal]]\nlacks-boundary = true\nexcept = [\"arn:*\"]\n";
+        assert_eq!(messages(except), ["`except` goes with `attaches`"]);
+    }
+}
