@@ -1,7 +1,8 @@
 //! CDK cloud assemblies (`cdk.out`): the templates a `manifest.json` names. Stacks are
 //! `aws:cloudformation:stack` artifacts; stages are nested `cdk:cloud-assembly` artifacts with
-//! their own manifest; nested stacks are template files in the stack's asset manifest. Every
-//! path a manifest gives must stay inside the assembly, and each template is listed once.
+//! their own manifest; nested stacks and Service Catalog products are template files in the
+//! stack's asset manifest. Every path a manifest gives must stay inside the assembly, and each
+//! template is listed once.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -144,7 +145,9 @@ impl Walk<'_> {
         }
     }
 
-    /// Nested stacks' templates are file assets of their parent stack.
+    /// Templates deployed by a stack rather than listed as stacks are file assets of it:
+    /// nested stacks (`*.nested.template.json`), Service Catalog products
+    /// (`*.product.template.json`). A stack's own template is one too, listed once.
     fn nested_stacks(&mut self, canonical: &Path, shown: &Path, asset_manifest: &str) {
         let path = shown.join(asset_manifest);
         let Some(assets) = self.read::<AssetManifest>(&path) else { return };
@@ -152,7 +155,7 @@ impl Walk<'_> {
         for (id, asset) in &assets.files {
             let source = &asset.source;
             let is_template = source.packaging.as_deref().is_none_or(|p| p == "file")
-                && source.path.as_deref().is_some_and(|p| p.ends_with(".nested.template.json"));
+                && source.path.as_deref().is_some_and(|p| p.ends_with(".template.json"));
             if let (true, Some(file)) = (is_template, &source.path) {
                 self.template(canonical, shown, file, &name, id);
             }
@@ -225,11 +228,14 @@ mod tests {
         );
         write(&dir, "App.template.json", "{}");
         write(&dir, "Inner.nested.template.json", "{}");
+        write(&dir, "Shop.product.template.json", "{}");
         write(
             &dir,
             "App.assets.json",
             r#"{"files":{"a":{"source":{"path":"Inner.nested.template.json","packaging":"file"}},
-                          "b":{"source":{"path":"asset.123","packaging":"zip"}}}}"#,
+                          "b":{"source":{"path":"asset.123","packaging":"zip"}},
+                          "c":{"source":{"path":"Shop.product.template.json","packaging":"file"}},
+                          "d":{"source":{"path":"App.template.json","packaging":"file"}}}}"#,
         );
         write(
             &dir,
@@ -243,7 +249,12 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             names(&found, &dir),
-            ["App.template.json", "Inner.nested.template.json", "assembly-Prod/Db.template.json"]
+            [
+                "App.template.json",
+                "Inner.nested.template.json",
+                "Shop.product.template.json",
+                "assembly-Prod/Db.template.json"
+            ]
         );
     }
 

@@ -101,3 +101,31 @@ fn public_cloudformation_templates() {
     assert_eq!(report["errors"].as_array().unwrap().len(), 14);
     assert_eq!(text, lint_json(&cfn).2, "output differs between two runs");
 }
+
+#[test]
+fn cdk_synthesized_templates_and_assemblies() {
+    let Some(cdk) = corpus("cdk") else { return };
+    let (_, report, text) = lint_json(&cdk);
+    let summary = &report["summary"];
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{}", report["errors"]);
+    assert!(summary["files_checked"].as_u64().unwrap() >= 500, "{summary}");
+    assert!(summary["policies"].as_u64().unwrap() > 3_000, "{summary}");
+    let findings = report["findings"].as_array().unwrap();
+    // Stacks of nested stage assemblies (cdkpipeline-ecs, aws-codepipeline-ecs-lambda) are linted.
+    assert!(findings.iter().any(|f| f["file"].as_str().unwrap().contains("/assembly-")), "no stage stack linted");
+    // The demo app: what it was written to contain, by construct path.
+    let demo: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().contains("synth-app-v2/cdk.out/"))
+        .map(|f| (f["rule_id"].as_str().unwrap().to_owned(), f["template"]["construct"].as_str().unwrap().to_owned()))
+        .collect();
+    let has = |rule: &str, construct: &str| demo.iter().any(|(r, c)| r == rule && c == construct);
+    assert!(has("LP001", "IamLintDemoStack/AdminRole/Resource"), "{demo:?}");
+    assert!(has("LP006", "IamLintDemoStack/Fn/ServiceRole/Resource"), "{demo:?}");
+    assert!(has("LP003", "IamLintDemoStack/DeployerRole/DefaultPolicy/Resource"), "{demo:?}");
+    assert!(
+        !demo.iter().any(|(rule, construct)| rule == "LP001" && construct.contains("Boundary")),
+        "the permissions boundary's Allow * * is not admin access: {demo:?}"
+    );
+    assert_eq!(text, lint_json(&cdk).2, "output differs between two runs");
+}
