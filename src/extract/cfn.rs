@@ -9,6 +9,7 @@ use super::intrinsics::{ParameterValues, Template};
 use super::policy::{build_policy, pointer_child};
 use super::principals::{boundary_policies, principal};
 use super::sam::{SAM_TYPES, sam_policies};
+use super::size::{QuotaScope, assign_quotas, quota_scopes};
 use crate::model::{Kind, PolicyDoc, PrincipalResource, TemplateFacts};
 use crate::parse::{Node, Value};
 
@@ -82,6 +83,13 @@ pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) ->
             }
         }
     }
+    let scopes: Vec<(usize, Vec<QuotaScope>)> = extraction
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| (i, quota_scopes(resources, &doc.head.pointer)))
+        .collect();
+    assign_quotas(&mut extraction.policies, &scopes);
     extraction.facts =
         TemplateFacts { bootstrap: if is_bootstrap { bootstrap(root, &template) } else { None }, principals };
     extraction

@@ -9,6 +9,7 @@ mod origin;
 mod policy;
 mod principals;
 mod sam;
+mod size;
 
 pub use origin::origin;
 

@@ -28,7 +28,7 @@ pub fn origin(root: &Node, pointer: &str, span: Span, element: &str) -> Option<O
 }
 
 /// RFC 6901 reference token to key.
-fn unescape(token: &str) -> String {
+pub(super) fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::intrinsics::Template;
+use super::size::document_size;
 use crate::glob::{self, Case};
 use crate::model::{Clause, Condition, ConditionEntry, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text};
 use crate::parse::{Member, Node, Value};
@@ -315,6 +316,8 @@ pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Op
         duplicate_keys,
         malformed: builder.malformed,
         resource_implicit: false,
+        size: document_size(node, template),
+        quotas: Vec::new(),
     }
 }
 

@@ -78,6 +78,36 @@ pub struct PolicyDoc {
     /// The policy belongs to one resource, which its statements may leave out (an ECR
     /// repository policy has no `Resource`).
     pub resource_implicit: bool,
+    /// The document's size as IAM counts it.
+    pub size: Size,
+    /// The size quotas the document (alone, or with the other inline policies of its
+    /// principal) exceeds.
+    pub quotas: Vec<SizeQuota>,
+}
+
+/// A policy's size in characters without white space; estimated when the template leaves
+/// parts unknown (placeholders count at a typical length).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Size {
+    pub chars: usize,
+    pub estimated: bool,
+}
+
+impl Size {
+    pub fn add(&mut self, other: Size) {
+        self.chars += other.chars;
+        self.estimated |= other.estimated;
+    }
+}
+
+/// An IAM size quota a policy exceeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizeQuota {
+    pub size: usize,
+    pub limit: usize,
+    pub estimated: bool,
+    /// What is counted: "a managed policy", "the inline policies of role `App` together".
+    pub what: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,10 +29,11 @@ pub(crate) enum Check {
     InvalidArn,
     WildcardResource,
     ResourceTypeMismatch,
+    PolicyTooLarge,
 }
 
 impl Check {
-    pub(crate) const ALL: [Check; 17] = [
+    pub(crate) const ALL: [Check; 18] = [
         Check::MissingVersion,
         Check::InvalidVersion,
         Check::InvalidEffect,
@@ -50,6 +51,7 @@ impl Check {
         Check::InvalidArn,
         Check::WildcardResource,
         Check::ResourceTypeMismatch,
+        Check::PolicyTooLarge,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -71,6 +73,7 @@ impl Check {
             Check::InvalidArn => "invalid-arn",
             Check::WildcardResource => "wildcard-resource",
             Check::ResourceTypeMismatch => "resource-type-mismatch",
+            Check::PolicyTooLarge => "policy-too-large",
         }
     }
 
@@ -85,7 +88,7 @@ impl Check {
             Check::InvalidActionFormat => &["sid", "action"],
             Check::DuplicateSid => &["sid", "first"],
             Check::DuplicateKey => &["key"],
-            Check::InvalidElement => &["problem"],
+            Check::InvalidElement | Check::PolicyTooLarge => &["problem"],
             Check::UnknownService | Check::UnknownAction => &["sid", "action", "problem"],
             Check::UnknownConditionKey => &["sid", "key", "problem"],
             Check::InvalidConditionOperator => &["sid", "operator", "problem"],
@@ -140,12 +143,28 @@ impl Check {
             Check::InvalidArn => doc.statements.iter().flat_map(catalog_checks::invalid_arns).collect(),
             Check::WildcardResource => resource_checks::wildcard_resources(doc, params),
             Check::ResourceTypeMismatch => resource_checks::type_mismatches(doc),
+            Check::PolicyTooLarge => too_large(doc),
         }
     }
 }
 
 const CURRENT_VERSION: &str = "2012-10-17";
 const OLD_VERSION: &str = "2008-10-17";
+
+/// The size quotas the extraction found exceeded, reported at the document.
+fn too_large(doc: &PolicyDoc) -> Vec<Hit> {
+    doc.quotas
+        .iter()
+        .map(|quota| {
+            let estimated = if quota.estimated { " (estimated: the template leaves parts unknown)" } else { "" };
+            let problem = format!(
+                "{}: {} characters without white space{estimated}, over IAM's quota of {}",
+                quota.what, quota.size, quota.limit
+            );
+            Hit::new(doc.head.clone(), "", vec![("problem", problem)])
+        })
+        .collect()
+}
 
 fn missing_version(doc: &PolicyDoc) -> Vec<Hit> {
     match &doc.version {
