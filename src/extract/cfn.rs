@@ -6,7 +6,7 @@ use super::Extraction;
 use super::bootstrap::{bootstrap, is_bootstrap};
 use super::embedded::embedded_document;
 use super::intrinsics::{ParameterValues, Template};
-use super::policy::{build_policy, pointer_child};
+use super::policy::{build_policy, pointer_child, resource_pointer};
 use super::principals::{boundary_policies, principal};
 use super::sam::{SAM_TYPES, sam_policies};
 use super::size::{QuotaScope, assign_quotas, quota_scopes};
@@ -72,7 +72,7 @@ pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) ->
             continue;
         }
         let Some(properties) = resource.value.get("Properties") else { continue };
-        let pointer = pointer_child(&pointer_child(&pointer_child("", "Resources"), &resource.key), "Properties");
+        let pointer = pointer_child(&resource_pointer(&resource.key), "Properties");
         for site in SITES.iter().filter(|s| s.resource_type == resource_type) {
             let kind = if boundaries.contains(&resource.key) { Kind::Boundary } else { site.kind };
             let place = Place { template: &template, text, kind };

@@ -3,6 +3,7 @@
 //! conditions under which the offending element is deployed.
 
 use super::intrinsics::{NO_VALUES, Template};
+use super::policy::pointer_token;
 use crate::finding::Origin;
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -11,7 +12,7 @@ use crate::source::Span;
 /// `span`, about `element`.
 pub fn origin(root: &Node, pointer: &str, span: Span, element: &str) -> Option<Origin> {
     let mut tokens = pointer.strip_prefix("/Resources/")?.splitn(2, '/');
-    let logical_id = unescape(tokens.next()?);
+    let logical_id = pointer_token(tokens.next()?);
     let resource = &root.get("Resources")?.value.get(&logical_id)?.value;
     let construct = resource
         .get("Metadata")
@@ -23,13 +24,8 @@ pub fn origin(root: &Node, pointer: &str, span: Span, element: &str) -> Option<O
         let template = Template::of(root, &NO_VALUES);
         branch_conditions(&template, resource, span, element, &mut conditions);
     }
-    let property_path = tokens.next().unwrap_or_default().split('/').map(unescape).collect::<Vec<_>>().join(".");
+    let property_path = tokens.next().unwrap_or_default().split('/').map(pointer_token).collect::<Vec<_>>().join(".");
     Some(Origin { logical_id, property_path, construct, conditions })
-}
-
-/// RFC 6901 reference token to key.
-pub(super) fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// The `Fn::If` branches on the way from `node` down to `span`, outermost first, as

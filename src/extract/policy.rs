@@ -29,6 +29,16 @@ pub(super) fn pointer_child(pointer: &str, token: &str) -> String {
     out
 }
 
+/// The reference token's key (RFC 6901 unescaping).
+pub(super) fn pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// `/Resources/<logical id>`, the pointer of a template's resource.
+pub(super) fn resource_pointer(logical_id: &str) -> String {
+    pointer_child("/Resources", logical_id)
+}
+
 struct Builder<'t> {
     malformed: Vec<Malformed>,
     /// The template a policy sits in, whose intrinsic functions its values may use.

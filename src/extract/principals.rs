@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::intrinsics::Template;
-use super::policy::{pointer_child, resolved_texts};
+use super::policy::{pointer_child, resolved_texts, resource_pointer};
 use crate::model::{Loc, PrincipalResource};
 use crate::parse::{Member, Node};
 
@@ -26,7 +26,8 @@ pub const BOOTSTRAP_EXAMPLE_BOUNDARY: &str = "CdkBoostrapPermissionsBoundaryPoli
 pub fn principal(resource: &Member, template: &Template<'_>) -> Option<PrincipalResource> {
     let resource_type = resource.value.get("Type")?.value.scalar_text()?;
     let (_, policies_key, bare_names) = PRINCIPAL_TYPES.iter().find(|(t, _, _)| *t == resource_type)?;
-    let pointer = pointer_child(&pointer_child(&pointer_child("", "Resources"), &resource.key), "Properties");
+    let head = resource_pointer(&resource.key);
+    let pointer = pointer_child(&head, "Properties");
     let properties = resource.value.get("Properties");
     let property = |key: &str| properties.and_then(|p| p.value.get(key));
     let mut managed_policies = Vec::new();
@@ -46,7 +47,7 @@ pub fn principal(resource: &Member, template: &Template<'_>) -> Option<Principal
     Some(PrincipalResource {
         logical_id: resource.key.clone(),
         resource_type: resource_type.to_owned(),
-        head: Loc { pointer: pointer_child(&pointer_child("", "Resources"), &resource.key), span: resource.key_span },
+        head: Loc { pointer: head, span: resource.key_span },
         managed_policies,
         boundary,
     })
@@ -86,7 +87,7 @@ pub fn boundary_policies(
             .value
             .get("Properties")
             .and_then(|p| p.value.get("ManagedPolicyName"))
-            .and_then(|n| template.scalars(&n.value).or_else(|| n.value.scalar_text().map(|t| vec![t.to_owned()])))
+            .map(|n| template.values(&n.value))
             .unwrap_or_default();
         let referenced = boundaries.iter().any(|arn| {
             *arn == format!("<{id}>")

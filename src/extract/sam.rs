@@ -4,7 +4,7 @@
 //! a notice says their permissions were not checked.
 
 use super::intrinsics::Template;
-use super::policy::{build_policy, pointer_child};
+use super::policy::{build_policy, pointer_child, resource_pointer};
 use crate::model::{Kind, Loc, Notice, PolicyDoc};
 use crate::parse::{Member, Node, Value};
 
@@ -20,10 +20,7 @@ pub fn sam_policies(
     notices: &mut Vec<Notice>,
 ) {
     let Some(member) = resource.value.get("Properties").and_then(|p| p.value.get("Policies")) else { return };
-    let pointer = pointer_child(
-        &pointer_child(&pointer_child(&pointer_child("", "Resources"), &resource.key), "Properties"),
-        "Policies",
-    );
+    let pointer = pointer_child(&pointer_child(&resource_pointer(&resource.key), "Properties"), "Policies");
     let items: Vec<(String, &Node)> = match &member.value.value {
         Value::Array(items) => {
             items.iter().enumerate().map(|(i, item)| (pointer_child(&pointer, &i.to_string()), item)).collect()

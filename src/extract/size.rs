@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::intrinsics::Template;
-use super::origin::unescape;
+use super::policy::pointer_token;
 use crate::model::{PolicyDoc, Size, SizeQuota};
 use crate::parse::{Node, Value};
 
@@ -66,10 +66,9 @@ fn string_size(text: &str) -> Size {
             size.chars += length;
             size.estimated = true;
             rest = &rest[pseudo.len()..];
-        } else if let Some(end) = rest.strip_prefix('<').and_then(|r| r.find('>')).filter(|_| rest.starts_with('<')) {
+        } else if let Some(end) = rest.strip_prefix('<').and_then(|r| r.find('>')) {
             let name = &rest[1..=end];
-            size.chars +=
-                if name.ends_with(".Arn") || name.contains("Arn") { PLACEHOLDER_ARN } else { PLACEHOLDER_OTHER };
+            size.chars += if name.contains("Arn") { PLACEHOLDER_ARN } else { PLACEHOLDER_OTHER };
             size.estimated = true;
             rest = &rest[end + 2..];
         } else {
@@ -103,7 +102,7 @@ pub fn quota_scopes(resources: &Node, pointer: &str) -> Vec<QuotaScope> {
     let Some((id_token, path)) = pointer.strip_prefix("/Resources/").and_then(|rest| rest.split_once('/')) else {
         return Vec::new();
     };
-    let id = unescape(id_token);
+    let id = pointer_token(id_token);
     let Some(resource) = resources.get(&id).map(|r| &r.value) else { return Vec::new() };
     let property = |key: &str| resource.get("Properties").and_then(|p| p.value.get(key)).map(|m| &m.value);
     let inline = |principal: String, principal_type| QuotaScope::Inline { principal, principal_type };
