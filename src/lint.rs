@@ -99,7 +99,8 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
     findings.extend(evaluate_template(rules, &extraction.facts));
     if is_template(&root) {
         for finding in &mut findings {
-            finding.origin = origin(&root, &finding.loc.pointer, finding.loc.span, &finding.element);
+            finding.origin =
+                origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, &finding.element);
         }
     }
     findings.sort_by(|a, b| {

@@ -24,6 +24,7 @@ pub struct Template<'a> {
 }
 
 /// No parameter values given.
+#[cfg(test)]
 pub static NO_VALUES: ParameterValues = BTreeMap::new();
 
 /// The items of an array, or the node itself as a list of one.

@@ -2,15 +2,15 @@
 //! resource's logical id, its CDK construct path (`Metadata.aws:cdk:path`), and the `Fn::If`
 //! conditions under which the offending element is deployed.
 
-use super::intrinsics::{NO_VALUES, Template};
+use super::intrinsics::{ParameterValues, Template};
 use super::policy::pointer_token;
 use crate::finding::Origin;
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
 /// The template-level facts of a finding at `pointer` (a pointer into the template) and
-/// `span`, about `element`.
-pub fn origin(root: &Node, pointer: &str, span: Span, element: &str) -> Option<Origin> {
+/// `span`, about `element`; `values` are the parameter values the policies were resolved with.
+pub fn origin(root: &Node, values: &ParameterValues, pointer: &str, span: Span, element: &str) -> Option<Origin> {
     let mut tokens = pointer.strip_prefix("/Resources/")?.splitn(2, '/');
     let logical_id = pointer_token(tokens.next()?);
     let resource = &root.get("Resources")?.value.get(&logical_id)?.value;
@@ -21,7 +21,7 @@ pub fn origin(root: &Node, pointer: &str, span: Span, element: &str) -> Option<O
         .map(str::to_owned);
     let mut conditions = Vec::new();
     if root.get("Conditions").is_some() {
-        let template = Template::of(root, &NO_VALUES);
+        let template = Template::of(root, values);
         branch_conditions(&template, resource, span, element, &mut conditions);
     }
     let property_path = tokens.next().unwrap_or_default().split('/').map(pointer_token).collect::<Vec<_>>().join(".");
