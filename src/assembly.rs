@@ -202,6 +202,7 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::scratch_dir;
 
     fn write(dir: &Path, file: &str, text: &str) {
         let path = dir.join(file);
@@ -215,7 +216,7 @@ mod tests {
 
     #[test]
     fn follows_stacks_stages_and_nested_stacks_once_each() {
-        let dir = tempdir("assembly-follow");
+        let dir = scratch_dir("assembly-follow");
         write(
             &dir,
             MANIFEST,
@@ -260,7 +261,7 @@ mod tests {
 
     #[test]
     fn refuses_paths_outside_the_assembly_and_self_inclusion() {
-        let dir = tempdir("assembly-escape");
+        let dir = scratch_dir("assembly-escape");
         write(&dir, "secret.template.json", "{}");
         write(
             &dir,
@@ -282,20 +283,13 @@ mod tests {
 
     #[test]
     fn other_manifests_are_not_assemblies() {
-        let dir = tempdir("assembly-other");
+        let dir = scratch_dir("assembly-other");
         write(&dir, MANIFEST, r#"{"name":"My PWA","icons":[]}"#);
         assert!(!is_assembly(&dir));
-        let broken = tempdir("assembly-broken");
+        let broken = scratch_dir("assembly-broken");
         write(&broken, MANIFEST, r#"{"version":"36.0.0","artifacts":{"A":{"type":7}}}"#);
         let mut errors = Vec::new();
         assert!(templates(&broken, &mut errors).is_empty());
         assert!(errors[0].message.starts_with("not a valid cloud assembly manifest"), "{errors:?}");
-    }
-
-    fn tempdir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("iam-lint-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
     }
 }

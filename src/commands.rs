@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use crate::catalog::catalog;
 use crate::cli::{CatalogArgs, CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs, RulesFormat};
 use crate::discover::{Input, discover, display_path, io_reason};
 use crate::error::ToolError;
-use crate::lint::{FileReport, LintOptions, lint_file};
+use crate::lint::{FileReport, LintOptions, lint_app, lint_file};
 use crate::parameters::load_parameters;
 use crate::report::{self, Format, HumanStyle, Report};
 use crate::rules::{RuleSet, Selection, builtin_packs};
@@ -88,20 +88,24 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
     }
     let parameters = load_parameters(&args.parameters, &args.parameter_files)?;
     let options = LintOptions { rules: &rules, kind: args.kind.map(Into::into), parameters: &parameters };
-    // Files with nothing to show are dropped in the worker, so that their text is not kept.
-    let outcomes: Vec<Linted> = discovery
+    let mut outcomes: Vec<Linted> = discovery
         .inputs
         .par_iter()
-        .filter_map(|input| lint_file_guarded(input, &options))
-        .map(|report| Linted {
-            clean: report.errors.is_empty(),
-            policies: report.policies,
-            shown: report.has_output().then_some(report),
-        })
+        .filter_map(|input| Some(Linted::new(input.app, lint_file_guarded(input, &options)?)))
         .collect();
+    // A CDK app's cdk.json is judged with what its assembly's templates show.
+    let mut unbounded = vec![Vec::new(); discovery.apps.len()];
+    for outcome in &mut outcomes {
+        if let Some(app) = outcome.app {
+            unbounded[app].append(&mut outcome.unbounded);
+        }
+    }
+    let apps = discovery.apps.iter().zip(unbounded);
+    outcomes.extend(apps.map(|(app, unbounded)| Linted::new(None, lint_app(app, unbounded, &rules))));
     let files_checked = outcomes.iter().filter(|o| o.clean).count();
     let policies = outcomes.iter().map(|o| o.policies).sum();
-    let files: Vec<FileReport> = outcomes.into_iter().filter_map(|o| o.shown).collect();
+    let mut files: Vec<FileReport> = outcomes.into_iter().filter_map(|o| o.shown).collect();
+    files.sort_by(|a, b| Path::new(&a.source.name).cmp(Path::new(&b.source.name)));
     let report = Report { rules: &rules, files: &files, errors: &errors, files_checked, policies };
 
     let format = match args.format {
@@ -145,8 +149,25 @@ struct Linted {
     /// Linted without a tool error.
     clean: bool,
     policies: usize,
+    /// The CDK app whose assembly holds the file, and the file's roles and users without a
+    /// permissions boundary.
+    app: Option<usize>,
+    unbounded: Vec<String>,
     /// The report, when it has findings or errors to show.
     shown: Option<FileReport>,
+}
+
+impl Linted {
+    /// Files with nothing to show are dropped here, in the worker, so that their text is not kept.
+    fn new(app: Option<usize>, mut report: FileReport) -> Linted {
+        Linted {
+            clean: report.errors.is_empty(),
+            policies: report.policies,
+            app,
+            unbounded: std::mem::take(&mut report.unbounded),
+            shown: report.has_output().then_some(report),
+        }
+    }
 }
 
 /// A bug in iam-lint must not lose the other files' results: a panic while linting one file

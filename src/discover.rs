@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use ignore::WalkBuilder;
 
 use crate::assembly::{self, MANIFEST};
+use crate::cdk_app::{self, CDK_JSON, CdkApp};
 use crate::error::ToolError;
 
 /// A file to lint.
@@ -17,6 +18,8 @@ pub struct Input {
     pub path: PathBuf,
     /// Named on the command line: if it is not a policy, the user must be told.
     pub explicit: bool,
+    /// The CDK app (an index into [`Discovery::apps`]) whose assembly holds this template.
+    pub app: Option<usize>,
 }
 
 const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
@@ -32,6 +35,8 @@ fn has_lintable_extension(path: &Path) -> bool {
 pub struct Discovery {
     pub inputs: Vec<Input>,
     pub notes: Vec<String>,
+    /// The CDK apps whose assemblies are linted: their `cdk.json` is checked too.
+    pub apps: Vec<CdkApp>,
 }
 
 /// Expands `paths` into files; paths that do not exist become errors.
@@ -39,12 +44,13 @@ pub fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolEr
     let mut found = Discovery::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() && assembly::is_assembly(path) => add_assembly(path, &mut found.inputs, errors),
+            Ok(meta) if meta.is_dir() && assembly::is_assembly(path) => add_assembly(path, &mut found, errors),
             Ok(meta) if meta.is_dir() => walk(path, honour_ignores, &mut found, errors),
             Ok(_) if is_assembly_manifest(path) => {
-                add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found.inputs, errors)
+                add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found, errors)
             }
-            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true }),
+            Ok(_) if path.file_name().is_some_and(|name| name == CDK_JSON) => add_app(path, &mut found, errors),
+            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true, app: None }),
             Err(err) => {
                 errors.push(ToolError::in_file(display_path(path), format!("cannot read: {}", io_reason(&err))))
             }
@@ -61,10 +67,32 @@ fn is_assembly_manifest(path: &Path) -> bool {
         && assembly::is_assembly(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
 }
 
-/// An assembly's templates are linted as if named: each must be a template.
-fn add_assembly(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<ToolError>) {
+/// An assembly's templates are linted as if named: each must be a template. The `cdk.json`
+/// of the app that wrote it is checked too.
+fn add_assembly(dir: &Path, found: &mut Discovery, errors: &mut Vec<ToolError>) {
     let templates = assembly::templates(dir, errors);
-    inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true }));
+    let app = cdk_app::app_of(dir).map(|app| match found.apps.iter().position(|known| known.config == app.config) {
+        Some(index) => index,
+        None => {
+            found.apps.push(app);
+            found.apps.len() - 1
+        }
+    });
+    found.inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true, app }));
+}
+
+/// A `cdk.json` named on the command line stands for its app: the assembly `cdk synth` wrote.
+fn add_app(cdk_json: &Path, found: &mut Discovery, errors: &mut Vec<ToolError>) {
+    let out = cdk_app::output_dir(cdk_json);
+    if assembly::is_assembly(&out) {
+        add_assembly(&out, found, errors);
+    } else {
+        let message = format!("this CDK app has no cloud assembly at {}", display_path(&out));
+        errors.push(
+            ToolError::in_file(display_path(cdk_json), message)
+                .with_help("run `cdk synth` first: iam-lint reads the templates it writes"),
+        );
+    }
 }
 
 fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut Vec<ToolError>) {
@@ -90,11 +118,11 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && entry.file_name() == "cdk.json" {
+                if is_file && entry.file_name() == CDK_JSON {
                     cdk_apps.push(entry.path().to_owned());
                 }
                 if is_file && has_lintable_extension(entry.path()) {
-                    found.inputs.push(Input { path: entry.into_path(), explicit: false });
+                    found.inputs.push(Input { path: entry.into_path(), explicit: false, app: None });
                 }
             }
             // Symlink loops and unreadable directories: say so and keep walking.
@@ -103,11 +131,11 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
     }
     let assemblies = std::mem::take(&mut *assemblies.lock().unwrap_or_else(|e| e.into_inner()));
     for dir in &assemblies {
-        add_assembly(dir, &mut found.inputs, errors);
+        add_assembly(dir, found, errors);
     }
     // `cdk.out` is usually git-ignored: a CDK app whose assembly the walk skipped is worth a word.
     for cdk_json in cdk_apps {
-        let out = cdk_json.with_file_name(assembly_dir_name(&cdk_json));
+        let out = cdk_app::output_dir(&cdk_json);
         if !assemblies.contains(&out) && assembly::is_assembly(&out) {
             let shown = display_path(&out);
             found.notes.push(format!(
@@ -115,15 +143,6 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
             ));
         }
     }
-}
-
-/// Where a CDK app writes its assembly: cdk.json's `output`, else `cdk.out`.
-fn assembly_dir_name(cdk_json: &Path) -> String {
-    let configured = std::fs::read_to_string(cdk_json).ok().and_then(|text| {
-        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-        json.get("output")?.as_str().map(str::to_owned)
-    });
-    configured.unwrap_or_else(|| "cdk.out".into())
 }
 
 /// How a path is shown and written into reports: relative to the current directory when it

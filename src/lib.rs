@@ -8,6 +8,7 @@
 
 mod assembly;
 mod catalog;
+mod cdk_app;
 mod cli;
 mod commands;
 mod discover;
@@ -22,6 +23,8 @@ mod parse;
 mod report;
 mod rules;
 mod source;
+#[cfg(test)]
+mod test_support;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -4,13 +4,14 @@
 use std::io::Read;
 use std::sync::Arc;
 
+use crate::cdk_app::{CdkApp, app_facts};
 use crate::discover::{Input, display_path, io_reason};
 use crate::error::ToolError;
 use crate::extract::{ParameterValues, extract, is_template, origin};
 use crate::finding::Finding;
-use crate::model::{Kind, Notice};
-use crate::parse::{Syntax, parse};
-use crate::rules::{RuleSet, evaluate, evaluate_template};
+use crate::model::{Kind, Notice, PrincipalResource, TemplateFacts};
+use crate::parse::{Node, Syntax, parse};
+use crate::rules::{RuleSet, evaluate, evaluate_app, evaluate_template};
 use crate::source::Source;
 
 /// Larger files are refused: no policy or template comes near it (CloudFormation's own limit
@@ -31,11 +32,14 @@ pub struct FileReport {
     /// What could not be checked (SAM policy templates), by position.
     pub notices: Vec<Notice>,
     pub policies: usize,
+    /// For a template of a CDK app's assembly: its roles and users without a permissions
+    /// boundary, which the app's `cdk.json` check needs.
+    pub unbounded: Vec<String>,
 }
 
 impl FileReport {
     pub fn empty(source: Source, errors: Vec<ToolError>) -> FileReport {
-        FileReport { source, findings: Vec::new(), errors, notices: Vec::new(), policies: 0 }
+        FileReport { source, findings: Vec::new(), errors, notices: Vec::new(), policies: 0, unbounded: Vec::new() }
     }
 
     /// Anything to show: findings, errors or notices.
@@ -103,6 +107,55 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
                 origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, &finding.element);
         }
     }
+    sort_findings(&mut findings, rules);
+    let mut notices = extraction.notices;
+    notices.sort_by_key(|n| n.loc.span.start);
+    let unbounded = match input.app {
+        Some(_) => unbounded_principals(&root, &extraction.facts, options.parameters),
+        None => Vec::new(),
+    };
+    Some(FileReport { source, findings, errors: Vec::new(), notices, policies: policies.len(), unbounded })
+}
+
+/// The roles and users of a template without a permissions boundary, by construct path where
+/// CDK recorded one.
+fn unbounded_principals(root: &Node, facts: &TemplateFacts, parameters: &ParameterValues) -> Vec<String> {
+    let bounded = |p: &&PrincipalResource| p.boundary.iter().any(|b| !b.text.is_empty());
+    facts
+        .principals
+        .iter()
+        .filter(|p| matches!(p.resource_type.as_str(), "AWS::IAM::Role" | "AWS::IAM::User") && !bounded(p))
+        .map(|p| {
+            let origin = origin(root, parameters, &p.head.pointer, p.head.span, "");
+            origin.and_then(|o| o.construct).unwrap_or_else(|| p.logical_id.clone())
+        })
+        .collect()
+}
+
+/// Checks the `cdk.json` of a CDK app, given the roles and users of its assembly that have no
+/// permissions boundary.
+pub fn lint_app(app: &CdkApp, unbounded: Vec<String>, rules: &RuleSet) -> FileReport {
+    let name = display_path(&app.config);
+    let text = match read_bounded(&app.config) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(ReadError::TooLarge(message) | ReadError::Io(message)) => {
+            return error_only(&name, ToolError::in_file(&name, message));
+        }
+    };
+    let source = Source { name, text: Arc::from(text) };
+    let root = match parse(&source.text, Syntax::Json) {
+        Ok(root) => root,
+        Err(err) => {
+            let error = ToolError::at(&source.name, source.text.clone(), err.span, err.message);
+            return FileReport::empty(source, vec![error]);
+        }
+    };
+    let mut findings = evaluate_app(rules, &app_facts(app, &root, unbounded));
+    sort_findings(&mut findings, rules);
+    FileReport { findings, ..FileReport::empty(source, Vec::new()) }
+}
+
+fn sort_findings(findings: &mut [Finding], rules: &RuleSet) {
     findings.sort_by(|a, b| {
         (a.loc.span.start, a.loc.span.end, &rules.rules[a.rule].id, &a.message).cmp(&(
             b.loc.span.start,
@@ -111,9 +164,6 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
             &b.message,
         ))
     });
-    let mut notices = extraction.notices;
-    notices.sort_by_key(|n| n.loc.span.start);
-    Some(FileReport { source, findings, errors: Vec::new(), notices, policies: policies.len() })
 }
 
 enum ReadError {

@@ -71,8 +71,7 @@ mod tests {
 
     #[test]
     fn pairs_override_files_in_both_formats() {
-        let dir = std::env::temp_dir().join(format!("iam-lint-parameters-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_support::scratch_dir("parameters");
         let cli = dir.join("cli.json");
         std::fs::write(
             &cli,

@@ -222,7 +222,21 @@ fn cdk_assembly_named_or_walked_and_a_skipped_one_mentioned() {
     let manifest = run(&["check", "--format", "concise", "testdata/cli/cdk-app/cdk.out/manifest.json"]);
     assert_eq!(manifest.stdout, named.stdout, "a manifest stands for its assembly");
     let unignored = run(&["check", "--format", "concise", "--no-ignore", "testdata/cli/cdk-app"]);
-    assert_eq!((unignored.stdout, unignored.stderr), (named.stdout, String::new()));
+    assert_eq!((unignored.stdout, unignored.stderr), (named.stdout.clone(), String::new()));
+    let app = run(&["check", "--format", "concise", "testdata/cli/cdk-app/cdk.json"]);
+    assert_eq!(app.stdout, named.stdout, "a cdk.json stands for its app's assembly");
+}
+
+#[test]
+fn a_cdk_app_named_before_synthesis_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("iam-lint-unsynthesized-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("cdk.json"), r#"{"app": "npx ts-node bin/app.ts"}"#).unwrap();
+    let out = run(&["check", dir.join("cdk.json").to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // Human reports carry tool errors with the findings, on standard output.
+    assert!(out.stdout.contains("this CDK app has no cloud assembly at"), "{}", out.stdout);
+    assert!(out.stdout.contains("run `cdk synth` first"), "{}", out.stdout);
 }
 
 #[test]

@@ -23,12 +23,14 @@ fn is_case(path: &Path) -> bool {
     !matches!(path.extension().and_then(|e| e.to_str()), Some("expected" | "args" | "params"))
 }
 
-/// The files below `dir`, except that a CDK cloud assembly (`<case>.cdk.out/`) is one case.
+/// The files below `dir`, except that a CDK cloud assembly (`<case>.cdk.out/`) and a CDK app
+/// (`<case>.cdk-app/`, a `cdk.json` beside its `cdk.out/`) are one case each.
 fn cases_below(dir: &Path) -> Vec<PathBuf> {
     let mut cases = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() && path.to_string_lossy().ends_with(".cdk.out") {
+        let name = path.to_string_lossy();
+        if path.is_dir() && (name.ends_with(".cdk.out") || name.ends_with(".cdk-app")) {
             cases.push(path);
         } else if path.is_dir() {
             cases.extend(cases_below(&path));

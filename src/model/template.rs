@@ -39,3 +39,16 @@ pub struct Notice {
     pub loc: Loc,
     pub message: String,
 }
+
+/// What a CDK app's `cdk.json` (and `cdk.context.json`) say about the roles the app creates,
+/// with what its assembly shows.
+#[derive(Debug)]
+pub struct AppFacts {
+    /// Where a finding about the app points: cdk.json's `context`, else the whole file.
+    pub at: Loc,
+    /// `@aws-cdk/core:permissionsBoundary` is set: CDK puts that boundary on every role.
+    pub boundary_context: bool,
+    /// The roles and users of the app's assembly without a permissions boundary, as their
+    /// construct paths (or logical ids), in assembly order.
+    pub unbounded: Vec<String>,
+}

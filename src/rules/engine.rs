@@ -7,7 +7,7 @@ use super::matcher::Scope;
 use super::pack::Logic;
 use super::rule_set::RuleSet;
 use crate::finding::{Finding, Severity};
-use crate::model::{Kind, PolicyDoc, TemplateFacts};
+use crate::model::{AppFacts, Kind, PolicyDoc, TemplateFacts};
 
 /// The findings of every applicable rule on `doc`, one per rule and location.
 pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
@@ -44,6 +44,19 @@ pub fn evaluate_template(rules: &RuleSet, facts: &TemplateFacts) -> Vec<Finding>
         for matcher in &rule.principal_matchers {
             let message = matcher.message.as_deref().unwrap_or(&rule.message);
             push_findings(&mut findings, index, rule.severity, message, Kind::Identity, matcher.evaluate(facts));
+        }
+    }
+    findings
+}
+
+/// The findings of the CDK-app matchers (`[[rule.app]]`) on an app's facts.
+pub fn evaluate_app(rules: &RuleSet, facts: &AppFacts) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, rule) in rules.rules.iter().enumerate() {
+        for matcher in &rule.app_matchers {
+            let message = matcher.message.as_deref().unwrap_or(&rule.message);
+            let hits = matcher.evaluate(facts).into_iter().collect();
+            push_findings(&mut findings, index, rule.severity, message, Kind::Identity, hits);
         }
     }
     findings

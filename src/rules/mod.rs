@@ -1,6 +1,7 @@
 //! Rules as data: packs are TOML files (`pack`), evaluated over the policy model by a small,
 //! closed vocabulary of statement matchers (`matcher`) and named built-in checks (`checks`).
 
+mod app_matcher;
 mod builtin;
 mod catalog_checks;
 mod checks;
@@ -13,6 +14,6 @@ mod resource_checks;
 mod rule_set;
 
 pub use builtin::builtin_packs;
-pub use engine::{evaluate, evaluate_template};
+pub use engine::{evaluate, evaluate_app, evaluate_template};
 pub use pack::Rule;
 pub use rule_set::{RuleSet, Selection};

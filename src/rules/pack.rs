@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::app_matcher::{AppMatcher, RawAppMatcher};
 use super::checks::Check;
 use super::matcher::{ActionTest, ConditionTest, ReportAt, ResourceTest, StatementMatcher};
 use super::principal_matcher::{PrincipalMatcher, RawPrincipalMatcher};
@@ -55,6 +56,8 @@ struct RawRule {
     statement: Vec<Spanned<RawMatcher>>,
     #[serde(default)]
     principal: Vec<Spanned<RawPrincipalMatcher>>,
+    #[serde(default)]
+    app: Vec<Spanned<RawAppMatcher>>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +119,8 @@ pub struct Rule {
     pub(crate) logic: Logic,
     /// Template-level alternatives, tested on each template's principals.
     pub(crate) principal_matchers: Vec<PrincipalMatcher>,
+    /// Tested on the `cdk.json` of each CDK app whose assembly is linted.
+    pub(crate) app_matchers: Vec<AppMatcher>,
 }
 
 /// A check's parameters: each a list of action globs.
@@ -173,6 +178,19 @@ impl Validator<'_> {
         self.errors.push(error);
     }
 
+    /// Checks that `message` uses only `variables`, those the hits of `what` carry.
+    pub(super) fn message_variables(&mut self, message: &str, span: Range<usize>, variables: &[&str], what: &str) {
+        for placeholder in placeholders(message) {
+            if !variables.contains(&placeholder) {
+                let known = variables.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(", ");
+                self.error(
+                    span.clone(),
+                    format!("the message uses `{{{placeholder}}}`, which {what} does not provide; available: {known}"),
+                );
+            }
+        }
+    }
+
     /// A matcher flag written as `key = true`; `false` would read as "must not", which the
     /// vocabulary does not have.
     pub(super) fn flag(&mut self, value: Option<bool>, span: &Range<usize>, key: &str) -> bool {
@@ -220,7 +238,9 @@ impl Validator<'_> {
         }
         let principal_matchers: Vec<PrincipalMatcher> =
             raw.principal.into_iter().filter_map(|m| self.principal_matcher(m, raw.message.get_ref())).collect();
-        let has_principal_matchers = principal_matchers.len() + self.errors.len() > before;
+        let app_matchers: Vec<AppMatcher> =
+            raw.app.into_iter().filter_map(|m| self.app_matcher(m, raw.message.get_ref())).collect();
+        let has_fact_matchers = principal_matchers.len() + app_matchers.len() + self.errors.len() > before;
         let logic = match (raw.check, raw.statement.is_empty()) {
             (Some(check), true) => match Check::from_name(check.get_ref()) {
                 Some(c) => Some(Logic::Check(c)),
@@ -238,29 +258,18 @@ impl Validator<'_> {
                 self.error(check.span(), "a rule has either `check` or `[[rule.statement]]` matchers, not both");
                 None
             }
-            (None, true) if has_principal_matchers => Some(Logic::Statements(Vec::new())),
+            (None, true) if has_fact_matchers => Some(Logic::Statements(Vec::new())),
             (None, true) => {
                 self.error(
                     span.clone(),
-                    "a rule needs a `check`, or at least one `[[rule.statement]]` or `[[rule.principal]]` matcher",
+                    "a rule needs a `check`, or at least one `[[rule.statement]]`, `[[rule.principal]]` or `[[rule.app]]` matcher",
                 );
                 None
             }
         };
         let statement_rule = !matches!(&logic, Some(Logic::Statements(m)) if m.is_empty());
         if let Some(logic) = logic.as_ref().filter(|_| statement_rule) {
-            let variables = logic.variables();
-            for placeholder in placeholders(raw.message.get_ref()) {
-                if !variables.contains(&placeholder) {
-                    let known = variables.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(", ");
-                    self.error(
-                        raw.message.span(),
-                        format!(
-                            "the message uses `{{{placeholder}}}`, which this rule does not provide; available: {known}"
-                        ),
-                    );
-                }
-            }
+            self.message_variables(raw.message.get_ref(), raw.message.span(), &logic.variables(), "this rule");
         }
         let params = match (&logic, raw.params) {
             (_, None) => Params::new(),
@@ -290,6 +299,7 @@ impl Validator<'_> {
             params,
             logic: logic?,
             principal_matchers,
+            app_matchers,
         };
         Some((rule, id_span))
     }
@@ -448,7 +458,7 @@ fn is_rule_id(id: &str) -> bool {
 }
 
 /// The `{name}` placeholders of a message.
-pub(super) fn placeholders(message: &str) -> impl Iterator<Item = &str> {
+fn placeholders(message: &str) -> impl Iterator<Item = &str> {
     message.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 

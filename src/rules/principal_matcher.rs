@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::hit::{Hit, code};
-use super::pack::{Validator, placeholders};
+use super::pack::Validator;
 use crate::glob::{self, Case};
 use crate::model::{PrincipalResource, TemplateFacts};
 
@@ -152,13 +152,7 @@ impl Validator<'_> {
             Some(message) => (message.get_ref().as_str(), message.span()),
             None => (rule_message, span),
         };
-        let variables = matcher.variables();
-        for placeholder in placeholders(message) {
-            if !variables.contains(&placeholder) {
-                let known = variables.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(", ");
-                self.error(message_span.clone(), format!("the message uses `{{{placeholder}}}`, which a principal matcher does not provide; available: {known}"));
-            }
-        }
+        self.message_variables(message, message_span, matcher.variables(), "a principal matcher");
         (self.errors.len() == before).then_some(matcher)
     }
 }
