@@ -82,6 +82,16 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// For an `Fn::If` call: the branches that may be deployed, each with its index among
+    /// the call's arguments (1 when true, 2 when false), so that a value can be located in
+    /// its branch. `None` for any other node.
+    pub fn if_call_branches<'n>(&self, node: &'n Node) -> Option<Vec<(usize, &'n Node)>> {
+        let Some(("Fn::If", args)) = call(node) else { return None };
+        let [condition, when_true, when_false] = list(args) else { return None };
+        let branches = self.if_branches(condition, when_true, when_false);
+        Some(branches.into_iter().map(|b| (if std::ptr::eq(b, when_true) { 1 } else { 2 }, b)).collect())
+    }
+
     /// The value of a named condition, when the parameters' values decide it.
     pub fn condition(&self, name: &str, depth: usize) -> Option<bool> {
         let definition = &self.conditions?.get(name)?.value;

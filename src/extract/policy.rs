@@ -90,6 +90,14 @@ impl Builder<'_> {
         let located = |values: Vec<String>, pointer: String, span| {
             values.into_iter().map(move |text| Text { text, loc: Loc { pointer: pointer.clone(), span } })
         };
+        // The values of an `Fn::If` are located in their branch, not at the whole call.
+        if let Some(branches) = self.template.and_then(|t| t.if_call_branches(node)) {
+            let call = pointer_child(pointer, "Fn::If");
+            return branches
+                .into_iter()
+                .flat_map(|(index, branch)| self.texts(branch, &pointer_child(&call, &index.to_string()), what))
+                .collect();
+        }
         if let Some(values) = self.resolved(node) {
             return located(values, pointer.to_owned(), node.span).collect();
         }
@@ -100,7 +108,7 @@ impl Builder<'_> {
         for (i, item) in items.iter().enumerate() {
             let item_pointer = pointer_child(pointer, &i.to_string());
             match self.resolved(item) {
-                Some(values) => texts.extend(located(values, item_pointer, item.span)),
+                Some(_) => texts.extend(self.texts(item, &item_pointer, what)),
                 None => texts.extend(self.text(item, item_pointer, what)),
             }
         }
