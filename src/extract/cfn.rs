@@ -6,6 +6,7 @@ use super::Extraction;
 use super::bootstrap::{bootstrap, is_bootstrap};
 use super::embedded::embedded_document;
 use super::intrinsics::{ParameterValues, Template};
+use super::permission::{LAYER_VERSION_PERMISSION, layer_version_permission};
 use super::policy::{build_policy, pointer_child, resource_pointer};
 use super::principals::{boundary_policies, principal};
 use super::sam::{SAM_TYPES, sam_policies};
@@ -69,6 +70,10 @@ pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) ->
         let Some(resource_type) = resource.value.get("Type").and_then(|t| t.value.scalar_text()) else { continue };
         if SAM_TYPES.contains(&resource_type) {
             sam_policies(resource, &template, &mut extraction.policies, &mut extraction.notices);
+            continue;
+        }
+        if resource_type == LAYER_VERSION_PERMISSION {
+            extraction.policies.extend(layer_version_permission(resource, &template));
             continue;
         }
         let Some(properties) = resource.value.get("Properties") else { continue };

@@ -6,6 +6,7 @@ mod cfn;
 mod embedded;
 mod intrinsics;
 mod origin;
+mod permission;
 mod policy;
 mod principals;
 mod sam;
