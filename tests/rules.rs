@@ -147,3 +147,22 @@ fn every_rule_has_pass_and_fail_fixtures_that_behave() {
     }
     assert!(problems.is_empty(), "{} fixture problem(s):\n\n{}", problems.len(), problems.join("\n\n"));
 }
+
+/// The CDK bootstrap template's example boundary (a fixture with its structure) is a boundary:
+/// every boundary rule passes it, and LP001 does not take its `Allow * *` for admin access.
+#[test]
+fn the_cdk_bootstrap_example_boundary_passes_every_boundary_rule() {
+    let fixture = "testdata/rules/PB001/pass/cdk-bootstrap-example-boundary.yaml";
+    let out = run(&["check", "--format", "json", "--select", "PB,LP001", fixture]);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]), "{}", out.stdout);
+    assert_eq!(report["summary"]["policies"], 1, "{}", out.stdout);
+    // Outside a bootstrap template, the same unused managed policy is admin access.
+    let text = std::fs::read_to_string(repo().join(fixture)).unwrap();
+    let (kept, _) = text.split_once("  CdkBootstrapVersion:").unwrap();
+    let path = std::env::temp_dir().join(format!("iam-lint-not-bootstrap-{}.yaml", std::process::id()));
+    std::fs::write(&path, kept).unwrap();
+    let elsewhere = run(&["check", "--format", "concise", "--select", "PB,LP001", path.to_str().unwrap()]);
+    assert!(elsewhere.stdout.contains("LP001 error"), "{}", elsewhere.stdout);
+    assert!(!elsewhere.stdout.contains("PB0"), "{}", elsewhere.stdout);
+}

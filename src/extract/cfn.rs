@@ -79,12 +79,14 @@ pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) ->
         let Some(properties) = resource.value.get("Properties") else { continue };
         let pointer = pointer_child(&resource_pointer(&resource.key), "Properties");
         for site in SITES.iter().filter(|s| s.resource_type == resource_type) {
-            let kind = if boundaries.contains(&resource.key) { Kind::Boundary } else { site.kind };
+            let own_arn = boundaries.get(&resource.key);
+            let kind = if own_arn.is_some() { Kind::Boundary } else { site.kind };
             let place = Place { template: &template, text, kind };
             let first = extraction.policies.len();
             collect(&properties.value, &pointer, site.path, &place, &mut extraction.policies);
             for doc in &mut extraction.policies[first..] {
                 doc.resource_implicit = IMPLICIT_RESOURCE_TYPES.contains(&resource_type);
+                doc.own_arn = own_arn.cloned();
             }
         }
     }

@@ -67,6 +67,7 @@ pub(super) fn layer_version_permission(resource: &Member, template: &Template<'_
         // Lambda writes the policy itself, within no quota the template author manages.
         size: Size::default(),
         quotas: Vec::new(),
+        own_arn: None,
     })
 }
 

@@ -336,6 +336,7 @@ pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Op
         resource_implicit: false,
         size: document_size(node, template),
         quotas: Vec::new(),
+        own_arn: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! permissions boundaries that bound them; and which managed policies of the template are
 //! boundaries (DESIGN §4), so that identity-policy rules leave them alone.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::intrinsics::Template;
 use super::policy::{pointer_child, resolved_texts, resource_pointer};
@@ -64,8 +64,9 @@ fn sam_managed_policy_arn(value: &str) -> String {
     }
 }
 
-/// The logical ids of the `AWS::IAM::ManagedPolicy` resources that some principal of the
-/// template uses as its permissions boundary: by `Ref`/`GetAtt` (resolved to `<Id>`,
+/// The `AWS::IAM::ManagedPolicy` resources that some principal of the template uses as its
+/// permissions boundary, by logical id, each with its own ARN (placeholders where the template
+/// leaves it unknown): by `Ref`/`GetAtt` (resolved to `<Id>`,
 /// `<Id.PolicyArn>`) or by an ARN ending in the policy's name; and, in a CDK bootstrap
 /// template, its example boundary.
 pub fn boundary_policies(
@@ -73,9 +74,9 @@ pub fn boundary_policies(
     principals: &[PrincipalResource],
     template: &Template<'_>,
     bootstrap: bool,
-) -> HashSet<String> {
+) -> HashMap<String, String> {
     let boundaries: Vec<&str> = principals.iter().flat_map(|p| &p.boundary).map(|t| t.text.as_str()).collect();
-    let mut found = HashSet::new();
+    let mut found = HashMap::new();
     for resource in resources.members() {
         let is_managed_policy =
             resource.value.get("Type").and_then(|t| t.value.scalar_text()) == Some("AWS::IAM::ManagedPolicy");
@@ -83,19 +84,22 @@ pub fn boundary_policies(
             continue;
         }
         let id = &resource.key;
-        let name = resource
-            .value
-            .get("Properties")
-            .and_then(|p| p.value.get("ManagedPolicyName"))
-            .map(|n| template.values(&n.value))
-            .unwrap_or_default();
+        let property = |key: &str| {
+            let values =
+                resource.value.get("Properties").and_then(|p| p.value.get(key)).map(|n| template.values(&n.value));
+            values.unwrap_or_default().into_iter().find(|v| !v.is_empty())
+        };
+        let name = property("ManagedPolicyName");
         let referenced = boundaries.iter().any(|arn| {
             *arn == format!("<{id}>")
                 || *arn == format!("<{id}.PolicyArn>")
-                || name.iter().any(|n| !n.is_empty() && arn.contains(":policy/") && arn.ends_with(&format!("/{n}")))
+                || name.as_ref().is_some_and(|n| arn.contains(":policy/") && arn.ends_with(&format!("/{n}")))
         });
         if referenced || (bootstrap && id == BOOTSTRAP_EXAMPLE_BOUNDARY) {
-            found.insert(id.clone());
+            // Without a name, CloudFormation makes one up: the logical id stands for it.
+            let name = name.unwrap_or_else(|| format!("<{id}>"));
+            let path = property("Path").unwrap_or_else(|| "/".into());
+            found.insert(id.clone(), format!("arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:policy{path}{name}"));
         }
     }
     found

@@ -83,6 +83,9 @@ pub struct PolicyDoc {
     /// The size quotas the document (alone, or with the other inline policies of its
     /// principal) exceeds.
     pub quotas: Vec<SizeQuota>,
+    /// The policy's own ARN, when a template says it (a managed policy used as a boundary):
+    /// what a boundary's self-protecting Deny must name.
+    pub own_arn: Option<String>,
 }
 
 /// A policy's size in characters without white space; estimated when the template leaves

@@ -17,6 +17,10 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
         if !rule.applies_to.contains(&doc.kind) {
             continue;
         }
+        if let Some(matcher) = &rule.document_matcher {
+            let hits = matcher.evaluate(doc).into_iter().collect();
+            push_findings(&mut findings, index, rule.severity, &rule.message, doc.kind, hits);
+        }
         let hits: Vec<Hit> = match &rule.logic {
             Logic::Check(check) => check.run(doc, &rule.params),
             Logic::Statements(matchers) => doc

@@ -5,6 +5,7 @@ mod app_matcher;
 mod builtin;
 mod catalog_checks;
 mod checks;
+mod document_matcher;
 mod engine;
 mod hit;
 mod matcher;

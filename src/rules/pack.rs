@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::app_matcher::{AppMatcher, RawAppMatcher};
 use super::checks::Check;
+use super::document_matcher::{self, DocumentMatcher, RawDocumentMatcher};
 use super::matcher::{ActionTest, ConditionTest, ReportAt, ResourceTest, StatementMatcher};
 use super::principal_matcher::{PrincipalMatcher, RawPrincipalMatcher};
 use crate::error::ToolError;
@@ -58,6 +59,7 @@ struct RawRule {
     principal: Vec<Spanned<RawPrincipalMatcher>>,
     #[serde(default)]
     app: Vec<Spanned<RawAppMatcher>>,
+    document: Option<Spanned<RawDocumentMatcher>>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +123,8 @@ pub struct Rule {
     pub(crate) principal_matchers: Vec<PrincipalMatcher>,
     /// Tested on the `cdk.json` of each CDK app whose assembly is linted.
     pub(crate) app_matchers: Vec<AppMatcher>,
+    /// Tested on each whole document of the kinds the rule applies to.
+    pub(crate) document_matcher: Option<DocumentMatcher>,
 }
 
 /// A check's parameters: each a list of action globs.
@@ -240,7 +244,14 @@ impl Validator<'_> {
             raw.principal.into_iter().filter_map(|m| self.principal_matcher(m, raw.message.get_ref())).collect();
         let app_matchers: Vec<AppMatcher> =
             raw.app.into_iter().filter_map(|m| self.app_matcher(m, raw.message.get_ref())).collect();
-        let has_fact_matchers = principal_matchers.len() + app_matchers.len() + self.errors.len() > before;
+        let has_document_matcher = raw.document.is_some();
+        let document_matcher = raw.document.and_then(|m| self.document_matcher(m));
+        if has_document_matcher {
+            let variables = document_matcher::VARIABLES;
+            self.message_variables(raw.message.get_ref(), raw.message.span(), &variables, "a document matcher");
+        }
+        let has_fact_matchers =
+            principal_matchers.len() + app_matchers.len() + self.errors.len() > before || has_document_matcher;
         let logic = match (raw.check, raw.statement.is_empty()) {
             (Some(check), true) => match Check::from_name(check.get_ref()) {
                 Some(c) => Some(Logic::Check(c)),
@@ -262,7 +273,7 @@ impl Validator<'_> {
             (None, true) => {
                 self.error(
                     span.clone(),
-                    "a rule needs a `check`, or at least one `[[rule.statement]]`, `[[rule.principal]]` or `[[rule.app]]` matcher",
+                    "a rule needs a `check`, a `[rule.document]`, or at least one `[[rule.statement]]`, `[[rule.principal]]` or `[[rule.app]]` matcher",
                 );
                 None
             }
@@ -300,6 +311,7 @@ impl Validator<'_> {
             logic: logic?,
             principal_matchers,
             app_matchers,
+            document_matcher,
         };
         Some((rule, id_span))
     }

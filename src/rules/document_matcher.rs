@@ -1,0 +1,288 @@
+//! The document-level matcher (`[rule.document.requires-statement]`, DESIGN §5): the document
+//! must hold statements that, together, apply an effect to all of a list of actions, each
+//! on a resource and under a condition the rule names. Permissions boundaries are judged so:
+//! what matters is what their Deny statements cover, with IAM's action semantics (a glob
+//! such as `iam:Put*PermissionsBoundary` covers; a partial list does not).
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::hit::{Hit, code};
+use super::pack::{Validator, is_action_glob};
+use crate::catalog::without_placeholders;
+use crate::glob::{self, Case};
+use crate::model::{Effect, Loc, PolicyDoc, Statement};
+
+/// How a rule names "this policy's own ARN".
+const OWN_ARN: &str = "{self.arn}";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct RawDocumentMatcher {
+    requires_statement: Spanned<RawRequiredStatement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRequiredStatement {
+    effect: Spanned<String>,
+    actions: RawCoverage,
+    resources: Option<RawIncludes>,
+    condition: Option<RawRequiredCondition>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCoverage {
+    covers_all: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIncludes {
+    includes: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRequiredCondition {
+    key: String,
+    operators: Spanned<Vec<Spanned<String>>>,
+    value: Option<Spanned<String>>,
+}
+
+/// An ARN a required statement must name: the policy's own, or a glob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ArnTarget {
+    Own,
+    Glob(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct RequiredCondition {
+    pub key: String,
+    /// Operators without `IfExists`, which changes nothing for a key every request has.
+    pub operators: Vec<String>,
+    pub value: Option<ArnTarget>,
+}
+
+#[derive(Debug)]
+pub(crate) struct DocumentMatcher {
+    pub effect: Effect,
+    pub actions: Vec<String>,
+    pub resource: Option<ArnTarget>,
+    /// Without one, a qualifying statement must have no condition: a Deny that applies only
+    /// sometimes does not protect.
+    pub condition: Option<RequiredCondition>,
+}
+
+pub(crate) const VARIABLES: [&str; 2] = ["missing", "problem"];
+
+/// Why a statement that covers some required actions does not count.
+enum Shortfall {
+    Resource,
+    ConditionKey,
+    ConditionValue(String),
+    Conditional,
+}
+
+impl DocumentMatcher {
+    /// A hit when the required actions are not all covered: at the statement that comes
+    /// closest (it covers some of them but fails another test), else at the document.
+    pub(crate) fn evaluate(&self, doc: &PolicyDoc) -> Option<Hit> {
+        let own = doc.own_arn.as_deref();
+        let with_effect = || doc.statements.iter().filter(|s| s.effect() == Some(self.effect));
+        let covers = |s: &Statement, action: &str| s.actions().is_some_and(|set| set.grants_all(action));
+        let missing: Vec<&String> = self
+            .actions
+            .iter()
+            .filter(|action| !with_effect().any(|s| self.shortfall(s, own).is_none() && covers(s, action)))
+            .collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let listed = missing.iter().map(|a| code(a)).collect::<Vec<_>>().join(", ");
+        let near_miss = with_effect().find_map(|s| {
+            let shortfall = self.shortfall(s, own)?;
+            missing.iter().any(|a| covers(s, a)).then_some((s, shortfall))
+        });
+        let (loc, problem) = match near_miss {
+            Some((statement, shortfall)) => self.explain(statement, shortfall, own),
+            None => {
+                let effect = if self.effect == Effect::Deny { "Deny" } else { "Allow" };
+                let them = if missing.len() == 1 { "it" } else { "them" };
+                (doc.head.clone(), format!("no `{effect}` statement covers {them}"))
+            }
+        };
+        Some(Hit::new(loc, "", vec![("missing", listed), ("problem", problem)]))
+    }
+
+    fn shortfall(&self, statement: &Statement, own: Option<&str>) -> Option<Shortfall> {
+        if let Some(target) = &self.resource {
+            let names = statement.resources().is_some_and(|set| match set.negated {
+                false => set.clause.items.iter().any(|item| may_name(&item.text, target, own)),
+                true => !set.clause.items.iter().any(|item| may_name(&item.text, target, own)),
+            });
+            if !names {
+                return Some(Shortfall::Resource);
+            }
+        }
+        let Some(required) = &self.condition else {
+            return statement.condition.is_some().then_some(Shortfall::Conditional);
+        };
+        let entries = statement.condition.iter().flat_map(|c| &c.entries);
+        let tested: Vec<_> = entries
+            .filter(|e| e.key.text.eq_ignore_ascii_case(&required.key))
+            .filter(|e| {
+                let operator = e.operator.text.strip_suffix("IfExists").unwrap_or(&e.operator.text);
+                required.operators.iter().any(|o| o == operator)
+            })
+            .collect();
+        let Some(first) = tested.first() else { return Some(Shortfall::ConditionKey) };
+        match &required.value {
+            Some(target) if !tested.iter().any(|e| e.values.iter().any(|v| may_name(v, target, own))) => {
+                Some(Shortfall::ConditionValue(first.values.join(", ")))
+            }
+            _ => None,
+        }
+    }
+
+    fn explain(&self, statement: &Statement, shortfall: Shortfall, own: Option<&str>) -> (Loc, String) {
+        let label = code(&statement.label());
+        let own = own.map(code).unwrap_or_else(|| "this policy's ARN".into());
+        let condition_loc = statement.condition.as_ref().map_or(statement.loc.clone(), |c| c.key.clone());
+        match shortfall {
+            Shortfall::Resource => {
+                let loc = statement.resources().map_or(statement.loc.clone(), |set| set.clause.key.clone());
+                let target = match &self.resource {
+                    Some(ArnTarget::Glob(glob)) => code(glob),
+                    _ => own,
+                };
+                (loc, format!("statement {label} does not apply to {target}"))
+            }
+            Shortfall::Conditional => {
+                (condition_loc, format!("statement {label} applies only when its condition holds"))
+            }
+            Shortfall::ConditionKey => {
+                let required = self.condition.as_ref().map(|c| (c.key.as_str(), c.operators.join(", ")));
+                let (key, operators) = required.unwrap_or_default();
+                let message = format!("statement {label} does not test `{key}` with {operators}");
+                (condition_loc, message)
+            }
+            Shortfall::ConditionValue(values) => {
+                let key = self.condition.as_ref().map(|c| c.key.as_str()).unwrap_or_default();
+                (condition_loc, format!("statement {label} compares `{key}` with `{values}`, not with {own}"))
+            }
+        }
+    }
+}
+
+/// Could `pattern` (a resource or condition value) name the target ARN? Parts a template
+/// leaves unknown (`${AWS::AccountId}`, `<Policy>`) may be anything; with no own ARN known (a
+/// bare file), any IAM policy ARN may be it.
+fn may_name(pattern: &str, target: &ArnTarget, own: Option<&str>) -> bool {
+    let target = match (target, own) {
+        (ArnTarget::Glob(glob), _) => glob.as_str(),
+        (ArnTarget::Own, Some(own)) => own,
+        (ArnTarget::Own, None) => "arn:*:iam::*:policy/*",
+    };
+    glob::covers(pattern, target, Case::Sensitive)
+        || glob::intersects(&without_placeholders(pattern, "*"), &without_placeholders(target, "*"), Case::Sensitive)
+}
+
+impl Validator<'_> {
+    /// Validates a `[rule.document]` matcher.
+    pub(super) fn document_matcher(&mut self, raw: Spanned<RawDocumentMatcher>) -> Option<DocumentMatcher> {
+        let before = self.errors.len();
+        let raw = raw.into_inner().requires_statement.into_inner();
+        let effect = match raw.effect.get_ref().as_str() {
+            "Allow" => Effect::Allow,
+            "Deny" => Effect::Deny,
+            _ => {
+                self.error(raw.effect.span(), "effect must be `Allow` or `Deny`");
+                Effect::Deny
+            }
+        };
+        let actions_span = raw.actions.covers_all.span();
+        let actions: Vec<String> = raw.actions.covers_all.into_inner().into_iter().map(|a| self.action(a)).collect();
+        if actions.is_empty() {
+            self.error(actions_span, "`covers-all` needs at least one action");
+        }
+        let resource = raw.resources.map(|r| self.arn_target(r.includes));
+        let condition = raw.condition.map(|c| {
+            let operators_span = c.operators.span();
+            let operators: Vec<String> = c.operators.into_inner().into_iter().map(Spanned::into_inner).collect();
+            if operators.is_empty() || operators.iter().any(|o| o.contains(':') || o.ends_with("IfExists")) {
+                self.error(
+                    operators_span,
+                    "operators are names such as `StringNotEquals`, without `IfExists` or a `ForAllValues:` prefix",
+                );
+            }
+            RequiredCondition { key: c.key, operators, value: c.value.map(|v| self.arn_target(v)) }
+        });
+        (self.errors.len() == before).then_some(DocumentMatcher { effect, actions, resource, condition })
+    }
+
+    fn action(&mut self, action: Spanned<String>) -> String {
+        if !is_action_glob(action.get_ref()) {
+            self.error(action.span(), "an action must be `*` or `service:action`, with `*` and `?` wildcards");
+        }
+        action.into_inner()
+    }
+
+    fn arn_target(&mut self, raw: Spanned<String>) -> ArnTarget {
+        let span: Range<usize> = raw.span();
+        match raw.into_inner() {
+            own if own == OWN_ARN => ArnTarget::Own,
+            glob if glob.starts_with("arn:") => ArnTarget::Glob(glob),
+            _ => {
+                self.error(span, format!("an ARN glob, or `{OWN_ARN}` for the policy's own ARN"));
+                ArnTarget::Own
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pack::load_pack;
+    use super::super::pack::tests::HEADER;
+    use super::*;
+
+    const RULE: &str = "[[rule]]\nid = \"X001\"\nname = \"x\"\nseverity = \"error\"\napplies-to = [\"boundary\"]\nsummary = \"s\"\nhelp = \"h\"\n";
+
+    fn messages(body: &str) -> Vec<String> {
+        match load_pack("t.toml", &format!("{HEADER}{RULE}{body}")) {
+            Ok(_) => vec![],
+            Err(e) => e.errors.into_iter().map(|e| e.message).collect(),
+        }
+    }
+
+    #[test]
+    fn document_matchers_are_validated() {
+        let good = "message = \"{problem}: {missing}\"\n[rule.document.requires-statement]\neffect = \"Deny\"\nactions.covers-all = [\"iam:CreateRole\"]\nresources.includes = \"{self.arn}\"\ncondition = { key = \"iam:PermissionsBoundary\", operators = [\"StringNotEquals\"], value = \"{self.arn}\" }\n";
+        assert_eq!(messages(good), Vec::<String>::new());
+        let bad = "message = \"{action}\"\n[rule.document.requires-statement]\neffect = \"Denied\"\nactions.covers-all = [\"CreateRole\"]\nresources.includes = \"self\"\ncondition = { key = \"k\", operators = [\"StringNotEqualsIfExists\"] }\n";
+        let found = messages(bad);
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert!(found[0].contains("effect must be"));
+        assert!(found[1].contains("an action must be"));
+        assert!(found[2].contains("an ARN glob, or `{self.arn}`"));
+        assert!(found[3].contains("without `IfExists`"));
+        assert!(found[4].contains("`{action}`, which a document matcher does not provide"));
+    }
+
+    #[test]
+    fn unknown_parts_of_an_arn_may_be_anything() {
+        let own = "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/cdk-boundary";
+        let names = |pattern: &str| may_name(pattern, &ArnTarget::Own, Some(own));
+        assert!(names(own));
+        assert!(names("*"));
+        assert!(names("arn:aws:iam::111122223333:policy/cdk-*"));
+        assert!(!names("arn:aws:iam::111122223333:policy/other"));
+        assert!(may_name("arn:aws:iam::*:policy/anything", &ArnTarget::Own, None));
+        assert!(!may_name("arn:aws:s3:::bucket", &ArnTarget::Own, None));
+    }
+}
