@@ -17,6 +17,7 @@ pub struct Template<'a> {
     pub parameters: Option<&'a Node>,
     pub mappings: Option<&'a Node>,
     pub conditions: Option<&'a Node>,
+    pub resources: Option<&'a Node>,
     pub values: &'a ParameterValues,
     /// Take the branch of `Fn::If` its condition selects, when the parameters decide it, as
     /// a deployment would; otherwise (the default) every branch may be deployed.
@@ -52,6 +53,7 @@ impl<'a> Template<'a> {
             parameters: section("Parameters"),
             mappings: section("Mappings"),
             conditions: section("Conditions"),
+            resources: section("Resources"),
             values,
             decide_conditions: false,
         }
@@ -61,7 +63,14 @@ impl<'a> Template<'a> {
     /// whose placeholders are already resolved.
     #[cfg(test)]
     pub fn empty() -> Template<'static> {
-        Template { parameters: None, mappings: None, conditions: None, values: &NO_VALUES, decide_conditions: false }
+        Template {
+            parameters: None,
+            mappings: None,
+            conditions: None,
+            resources: None,
+            values: &NO_VALUES,
+            decide_conditions: false,
+        }
     }
 
     /// This template, deciding `Fn::If` by the parameters where they allow it.
@@ -232,7 +241,7 @@ impl<'a> Template<'a> {
                         value.split(',').map(|item| item.trim().to_owned()).collect()
                     }
                     Some(value) => vec![value],
-                    None => vec![format!("<{name}>")],
+                    None => vec![self.provider_arn(name, depth).unwrap_or_else(|| format!("<{name}>"))],
                 },
                 None => vec!["<Ref>".into()],
             },
@@ -241,7 +250,11 @@ impl<'a> Template<'a> {
                     Value::String(dotted) => vec![dotted.clone()],
                     _ => list(args).iter().map(one).collect(),
                 };
-                vec![format!("<{}>", parts.join("."))]
+                let provider = match parts.as_slice() {
+                    [name, attribute] if attribute == "Arn" => self.provider_arn(name, depth),
+                    _ => None,
+                };
+                vec![provider.unwrap_or_else(|| format!("<{}>", parts.join(".")))]
             }
             "Fn::Sub" => {
                 let (template, variables) = match list(args) {
@@ -313,6 +326,19 @@ impl<'a> Template<'a> {
     /// parameter without one.
     fn parameter_default(&self, name: &str) -> Option<String> {
         self.parameter_value(name).filter(|value| !value.is_empty() || self.values.contains_key(name))
+    }
+
+    /// The ARN of the template's `AWS::IAM::OIDCProvider` `name`, from its `Url`: trust
+    /// policies name providers by `Ref`, and the provider's host is what their condition keys
+    /// start with (`token.actions.githubusercontent.com:sub`).
+    fn provider_arn(&self, name: &str, depth: usize) -> Option<String> {
+        let resource = &self.resources?.get(name)?.value;
+        if resource.get("Type")?.value.scalar_text()? != "AWS::IAM::OIDCProvider" {
+            return None;
+        }
+        let url = self.resolve(&resource.get("Properties")?.value.get("Url")?.value, depth + 1).into_iter().next()?;
+        let host = url.strip_prefix("https://").unwrap_or(&url);
+        Some(format!("arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:oidc-provider/{host}"))
     }
 
     /// `Fn::Sub`'s `${Name}` references: a variable of the call, a parameter default, a

@@ -164,6 +164,16 @@ impl ConditionEntry {
     }
 }
 
+/// An identity provider a `Federated` principal names.
+#[derive(Debug, Clone, Copy)]
+pub struct FederatedProvider<'a> {
+    pub element: &'a Text,
+    /// As its condition keys start: `token.actions.githubusercontent.com` (from an
+    /// `oidc-provider/` or `saml-provider/` ARN), or as written (`cognito-identity.amazonaws.com`).
+    pub name: &'a str,
+    pub saml: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Statement {
     pub loc: Loc,
@@ -212,6 +222,19 @@ impl Statement {
     pub fn constrains_condition_key(&self, key: &str) -> bool {
         self.condition.as_ref().is_some_and(|condition| {
             condition.entries.iter().any(|entry| entry.key.text.eq_ignore_ascii_case(key) && entry.constrains_value())
+        })
+    }
+
+    /// The identity providers of a `Federated` principal, each with its element.
+    pub fn federated_providers(&self) -> impl Iterator<Item = FederatedProvider<'_>> {
+        let entries = self.principal.iter().flat_map(|p| &p.entries);
+        entries.filter(|(kind, _)| kind.text == "Federated").flat_map(|(_, values)| values).map(|element| {
+            let text = element.text.as_str();
+            match (text.split_once(":oidc-provider/"), text.split_once(":saml-provider/")) {
+                (Some((_, name)), _) => FederatedProvider { element, name, saml: false },
+                (None, Some((_, name))) => FederatedProvider { element, name, saml: true },
+                (None, None) => FederatedProvider { element, name: text, saml: false },
+            }
         })
     }
 

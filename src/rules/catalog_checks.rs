@@ -84,27 +84,13 @@ fn statement_services(statement: &Statement) -> Option<Vec<&'static Service>> {
     Some(services)
 }
 
-/// The identity providers a trust statement names (`Principal: {"Federated": ...}`): their
-/// own condition keys (`oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub`) are valid there.
-fn federated_providers(statement: &Statement) -> Vec<&str> {
-    let entries = statement.principal.iter().flat_map(|p| &p.entries);
-    entries
-        .filter(|(kind, _)| kind.text == "Federated")
-        .flat_map(|(_, values)| values)
-        .map(|value| {
-            match value.text.split_once(":oidc-provider/").or_else(|| value.text.split_once(":saml-provider/")) {
-                Some((_, provider)) => provider,
-                None => value.text.as_str(),
-            }
-        })
-        .collect()
-}
-
 pub(super) fn unknown_condition_keys(statement: &Statement) -> Vec<Hit> {
     let Some(condition) = &statement.condition else { return Vec::new() };
     let catalog = catalog();
     let services = statement_services(statement).unwrap_or_else(|| catalog.services.iter().collect());
-    let providers = federated_providers(statement);
+    // A trust statement's providers have condition keys of their own
+    // (`oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub`).
+    let providers: Vec<&str> = statement.federated_providers().map(|p| p.name).collect();
     let mut hits = Vec::new();
     for entry in &condition.entries {
         let key = &entry.key.text;

@@ -8,7 +8,7 @@ use crate::model::{Kind, PolicyDoc, Statement};
 use super::hit::Hit;
 use super::pack::Params;
 use super::pack::is_action_glob;
-use super::{catalog_checks, resource_checks};
+use super::{catalog_checks, resource_checks, trust_checks};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Check {
@@ -30,10 +30,11 @@ pub(crate) enum Check {
     WildcardResource,
     ResourceTypeMismatch,
     PolicyTooLarge,
+    OidcTrustWithoutSubject,
 }
 
 impl Check {
-    pub(crate) const ALL: [Check; 18] = [
+    pub(crate) const ALL: [Check; 19] = [
         Check::MissingVersion,
         Check::InvalidVersion,
         Check::InvalidEffect,
@@ -52,6 +53,7 @@ impl Check {
         Check::WildcardResource,
         Check::ResourceTypeMismatch,
         Check::PolicyTooLarge,
+        Check::OidcTrustWithoutSubject,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -74,6 +76,7 @@ impl Check {
             Check::WildcardResource => "wildcard-resource",
             Check::ResourceTypeMismatch => "resource-type-mismatch",
             Check::PolicyTooLarge => "policy-too-large",
+            Check::OidcTrustWithoutSubject => "oidc-trust-without-subject",
         }
     }
 
@@ -95,6 +98,7 @@ impl Check {
             Check::InvalidArn => &["sid", "resource"],
             Check::WildcardResource => &["sid", "action", "resource", "detail"],
             Check::ResourceTypeMismatch => &["sid", "resource", "problem"],
+            Check::OidcTrustWithoutSubject => &["sid", "provider", "problem"],
             Check::InvalidEffect
             | Check::ActionNotActionConflict
             | Check::ResourceNotResourceConflict
@@ -144,6 +148,9 @@ impl Check {
             Check::WildcardResource => resource_checks::wildcard_resources(doc, params),
             Check::ResourceTypeMismatch => resource_checks::type_mismatches(doc),
             Check::PolicyTooLarge => too_large(doc),
+            Check::OidcTrustWithoutSubject => {
+                doc.statements.iter().filter_map(trust_checks::oidc_without_subject).collect()
+            }
         }
     }
 }

@@ -35,6 +35,17 @@ pub(crate) enum ConditionTest {
     LacksKey(String),
     /// A condition limits this key's value.
     HasKey(String),
+    /// No condition limits the value of any of these keys (globs, any case).
+    LacksKeys(Vec<String>),
+}
+
+#[derive(Debug)]
+pub(crate) enum PrincipalTest {
+    /// `Principal: "*"`, an `AWS` principal `"*"`, or `NotPrincipal` (everyone but a few).
+    Anyone,
+    /// An `AWS` principal in an account given as a literal id: another account than the
+    /// template's own (`${AWS::AccountId}`).
+    OtherAccount,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +55,7 @@ pub(crate) enum ReportAt {
     Action,
     Resource,
     Condition,
+    Principal,
 }
 
 impl ReportAt {
@@ -54,6 +66,7 @@ impl ReportAt {
             "action" => ReportAt::Action,
             "resource" => ReportAt::Resource,
             "condition" => ReportAt::Condition,
+            "principal" => ReportAt::Principal,
             _ => return None,
         })
     }
@@ -66,6 +79,7 @@ pub(crate) struct StatementMatcher {
     pub actions: Option<ActionTest>,
     pub resources: Option<ResourceTest>,
     pub condition: Option<ConditionTest>,
+    pub principal: Option<PrincipalTest>,
     /// An unconditional Deny in the same document that covers the granted actions on the
     /// statement's resources cancels the match.
     pub unless_denied: bool,
@@ -79,11 +93,12 @@ fn element(loc: &Loc, text: &str) -> Text {
     Text { text: text.to_owned(), loc: loc.clone() }
 }
 
-/// How an `{action}` or `{resource}` reads in a message: code, and for a whole `NotAction` or
-/// `NotResource` clause what it means.
+/// How an `{action}`, `{resource}` or `{principal}` reads in a message: code, and for a whole
+/// `NotAction`, `NotResource` or `NotPrincipal` clause what it means.
 fn display_element(text: &str) -> String {
     match text {
         "NotAction" | "NotResource" => format!("`{text}` (everything not listed)"),
+        "NotPrincipal" => "`NotPrincipal` (everyone not listed)".to_owned(),
         _ => format!("`{text}`"),
     }
 }
@@ -95,9 +110,10 @@ impl StatementMatcher {
         match self.report_at {
             ReportAt::Action => vars.push("action"),
             ReportAt::Resource => vars.push("resource"),
+            ReportAt::Principal => vars.push("principal"),
             _ => {}
         }
-        if self.condition.is_some() {
+        if matches!(self.condition, Some(ConditionTest::LacksKey(_) | ConditionTest::HasKey(_))) {
             vars.push("condition-key");
         }
         vars
@@ -117,10 +133,15 @@ impl StatementMatcher {
             None => Vec::new(),
             Some(test) => resource_elements(test, statement)?,
         };
+        let principals = match &self.principal {
+            None => Vec::new(),
+            Some(test) => principal_elements(test, statement)?,
+        };
         let condition_holds = match &self.condition {
             None => true,
             Some(ConditionTest::LacksKey(key)) => !statement.constrains_condition_key(key),
             Some(ConditionTest::HasKey(key)) => statement.constrains_condition_key(key),
+            Some(ConditionTest::LacksKeys(keys)) => !constrains_any(statement, keys),
         };
         if !condition_holds || self.unless.as_ref().is_some_and(|u| u.evaluate(scope, statement).is_some()) {
             return None;
@@ -128,6 +149,7 @@ impl StatementMatcher {
         let targets = match self.report_at {
             ReportAt::Action => actions,
             ReportAt::Resource => resources,
+            ReportAt::Principal => principals,
             ReportAt::Statement => vec![element(&statement.loc, "")],
             ReportAt::Effect => match &statement.effect {
                 Some(effect) => vec![effect.clone()],
@@ -145,6 +167,7 @@ impl StatementMatcher {
                 match self.report_at {
                     ReportAt::Action => vars.push(("action", display_element(&target.text))),
                     ReportAt::Resource => vars.push(("resource", display_element(&target.text))),
+                    ReportAt::Principal => vars.push(("principal", display_element(&target.text))),
                     _ => {}
                 }
                 if let Some(ConditionTest::LacksKey(key) | ConditionTest::HasKey(key)) = &self.condition {
@@ -207,6 +230,48 @@ fn action_elements(
     (!found.is_empty()).then_some(found)
 }
 
+fn principal_elements(test: &PrincipalTest, statement: &Statement) -> Option<Vec<Text>> {
+    let aws_items = || {
+        let entries = statement.principal.iter().flat_map(|p| &p.entries);
+        entries.filter(|(name, _)| name.text == "AWS").flat_map(|(_, items)| items)
+    };
+    let found: Vec<Text> = match test {
+        PrincipalTest::Anyone => {
+            let mut found: Vec<Text> = aws_items().filter(|item| item.text == "*").cloned().collect();
+            if let Some(principal) = statement.principal.as_ref().filter(|p| p.everyone && found.is_empty()) {
+                found.push(element(&principal.key, "*"));
+            }
+            if let Some(not_principal) = &statement.not_principal {
+                found.push(element(&not_principal.key, "NotPrincipal"));
+            }
+            found
+        }
+        PrincipalTest::OtherAccount => {
+            aws_items().filter(|item| literal_account(&item.text).is_some()).cloned().collect()
+        }
+    };
+    (!found.is_empty()).then_some(found)
+}
+
+/// The account of an `AWS` principal given as a literal id: `111122223333`, or an ARN in it
+/// (`arn:aws:iam::111122223333:root`). `${AWS::AccountId}` and unresolved values are not
+/// literal.
+fn literal_account(principal: &str) -> Option<&str> {
+    let account = match principal.strip_prefix("arn:") {
+        Some(rest) => rest.split(':').nth(3)?,
+        None => principal,
+    };
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// Does a condition limit the value of a key matching one of `keys`?
+fn constrains_any(statement: &Statement, keys: &[String]) -> bool {
+    let entries = statement.condition.iter().flat_map(|c| &c.entries);
+    entries
+        .filter(|entry| entry.constrains_value())
+        .any(|entry| keys.iter().any(|key| crate::glob::covers(key, &entry.key.text, crate::glob::Case::Insensitive)))
+}
+
 fn resource_elements(test: &ResourceTest, statement: &Statement) -> Option<Vec<Text>> {
     let set = statement.resources()?;
     let found: Vec<Text> = match test {
@@ -245,5 +310,19 @@ impl<'a> Scope<'a> {
                     (None, _) => false,
                 }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_accounts_are_twelve_digits_alone_or_in_an_arn() {
+        assert_eq!(literal_account("111122223333"), Some("111122223333"));
+        assert_eq!(literal_account("arn:aws:iam::111122223333:role/Deployer"), Some("111122223333"));
+        assert_eq!(literal_account("arn:aws:iam::${AWS::AccountId}:root"), None);
+        assert_eq!(literal_account("<ToolingAccount>"), None);
+        assert_eq!(literal_account("11112222333"), None);
     }
 }

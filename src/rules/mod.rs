@@ -9,10 +9,12 @@ mod document_matcher;
 mod engine;
 mod hit;
 mod matcher;
+mod matcher_syntax;
 mod pack;
 mod principal_matcher;
 mod resource_checks;
 mod rule_set;
+mod trust_checks;
 
 pub use builtin::builtin_packs;
 pub use engine::{evaluate, evaluate_app, evaluate_template};

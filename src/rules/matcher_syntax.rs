@@ -1,0 +1,179 @@
+//! The TOML form of statement matchers (`[[rule.statement]]`): raw structs (unknown keys
+//! rejected) validated into [`StatementMatcher`]s, with errors that point into the pack.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::matcher::{ActionTest, ConditionTest, PrincipalTest, ReportAt, ResourceTest, StatementMatcher};
+use super::pack::{Validator, is_action_glob};
+use crate::model::Effect;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct RawMatcher {
+    effect: Option<Spanned<String>>,
+    actions: Option<Spanned<RawActions>>,
+    resources: Option<Spanned<RawResources>>,
+    condition: Option<Spanned<RawCondition>>,
+    principal: Option<Spanned<RawPrincipal>>,
+    #[serde(default)]
+    unless_denied: bool,
+    unless: Option<Box<Spanned<RawMatcher>>>,
+    report_at: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawActions {
+    grants_any: Option<Vec<Spanned<String>>>,
+    grants_everything: Option<bool>,
+    has_wildcard: Option<bool>,
+    not_action: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawResources {
+    star: Option<bool>,
+    covers: Option<Spanned<String>>,
+    within: Option<Spanned<String>>,
+    not_resource: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCondition {
+    lacks_key: Option<Spanned<String>>,
+    has_key: Option<Spanned<String>>,
+    lacks_keys: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPrincipal {
+    anyone: Option<bool>,
+    other_account: Option<bool>,
+}
+
+impl Validator<'_> {
+    pub(super) fn matcher(&mut self, raw: Spanned<RawMatcher>) -> Option<StatementMatcher> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let before = self.errors.len();
+        let effect = raw.effect.and_then(|e| match e.get_ref().as_str() {
+            "Allow" => Some(Effect::Allow),
+            "Deny" => Some(Effect::Deny),
+            _ => {
+                self.error(e.span(), "effect must be `Allow` or `Deny`");
+                None
+            }
+        });
+        let actions = raw.actions.and_then(|a| self.actions(a));
+        let resources = raw.resources.and_then(|r| {
+            let span = r.span();
+            let r = r.into_inner();
+            let tests = [
+                self.flag(r.star, &span, "star").then_some(ResourceTest::Star),
+                r.covers.map(|glob| ResourceTest::Covers(glob.into_inner())),
+                r.within.map(|glob| ResourceTest::Within(glob.into_inner())),
+                self.flag(r.not_resource, &span, "not-resource").then_some(ResourceTest::NotResource),
+            ];
+            self.exactly_one(tests, span, "resources", "`star`, `covers`, `within` or `not-resource`")
+        });
+        let condition = raw.condition.and_then(|c| {
+            let span = c.span();
+            let c = c.into_inner();
+            let tests = [
+                c.lacks_key.map(|k| ConditionTest::LacksKey(k.into_inner())),
+                c.has_key.map(|k| ConditionTest::HasKey(k.into_inner())),
+                c.lacks_keys.map(ConditionTest::LacksKeys),
+            ];
+            self.exactly_one(tests, span, "condition", "`lacks-key`, `has-key` or `lacks-keys`")
+        });
+        let principal = raw.principal.and_then(|p| {
+            let span = p.span();
+            let p = p.into_inner();
+            let tests = [
+                self.flag(p.anyone, &span, "anyone").then_some(PrincipalTest::Anyone),
+                self.flag(p.other_account, &span, "other-account").then_some(PrincipalTest::OtherAccount),
+            ];
+            self.exactly_one(tests, span, "principal", "`anyone` or `other-account`")
+        });
+        let unless = raw.unless.and_then(|u| self.matcher(*u)).map(Box::new);
+        let report_at = match &raw.report_at {
+            None => ReportAt::Statement,
+            Some(r) => match ReportAt::from_name(r.get_ref()) {
+                Some(at) => at,
+                None => {
+                    self.error(
+                        r.span(),
+                        "report-at must be `statement`, `effect`, `action`, `resource`, `condition` or `principal`",
+                    );
+                    ReportAt::Statement
+                }
+            },
+        };
+        let needs = match report_at {
+            ReportAt::Action => actions.is_none().then_some("an `actions` test"),
+            ReportAt::Resource => resources.is_none().then_some("a `resources` test"),
+            ReportAt::Principal => principal.is_none().then_some("a `principal` test"),
+            _ => None,
+        };
+        if let (Some(needs), Some(r)) = (needs, &raw.report_at) {
+            self.error(r.span(), format!("report-at `{}` needs {needs} in the same matcher", r.get_ref()));
+        }
+        if raw.unless_denied && !matches!(actions, Some(ActionTest::GrantsAny(_))) {
+            self.error(span, "`unless-denied` needs `actions.grants-any`, the actions a Deny must cover");
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(StatementMatcher {
+            effect,
+            actions,
+            resources,
+            condition,
+            principal,
+            unless_denied: raw.unless_denied,
+            unless,
+            report_at,
+        })
+    }
+
+    fn actions(&mut self, raw: Spanned<RawActions>) -> Option<ActionTest> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let grants_any = raw.grants_any.map(|globs| {
+            for glob in &globs {
+                if !is_action_glob(glob.get_ref()) {
+                    self.error(glob.span(), "an action must be `*` or `service:action`, with `*` and `?` wildcards");
+                }
+            }
+            ActionTest::GrantsAny(globs.into_iter().map(Spanned::into_inner).collect())
+        });
+        let tests = [
+            grants_any,
+            self.flag(raw.grants_everything, &span, "grants-everything").then_some(ActionTest::GrantsEverything),
+            self.flag(raw.has_wildcard, &span, "has-wildcard").then_some(ActionTest::HasWildcard),
+            self.flag(raw.not_action, &span, "not-action").then_some(ActionTest::NotAction),
+        ];
+        self.exactly_one(tests, span, "actions", "`grants-any`, `grants-everything`, `has-wildcard` or `not-action`")
+    }
+
+    fn exactly_one<T, const N: usize>(
+        &mut self,
+        tests: [Option<T>; N],
+        span: Range<usize>,
+        table: &str,
+        keys: &str,
+    ) -> Option<T> {
+        let mut present: Vec<T> = tests.into_iter().flatten().collect();
+        if present.len() != 1 {
+            self.error(span, format!("`{table}` takes exactly one of {keys}"));
+            return None;
+        }
+        present.pop()
+    }
+}
