@@ -18,6 +18,9 @@ pub struct CdkApp {
     /// Its `cdk.json`, as the user reaches it.
     pub config: PathBuf,
     pub assembly: PathBuf,
+    /// Its context sets `@aws-cdk/core:permissionsBoundary`: CDK puts that boundary on every
+    /// role the app creates.
+    pub boundary_context: bool,
 }
 
 /// Where the app of `cdk_json` writes its assembly: cdk.json's `output`, else `cdk.out`.
@@ -39,32 +42,28 @@ pub fn app_of(dir: &Path) -> Option<CdkApp> {
         Some(ancestor.join(CDK_JSON)).filter(|config| config.is_file())
     })?;
     let output = output_dir(&config).canonicalize().ok()?;
-    (output == assembly).then(|| CdkApp { config, assembly: dir.to_owned() })
+    let boundary_context = sets_boundary(&config) || sets_boundary(&config.with_file_name(CONTEXT_FILE));
+    (output == assembly).then(|| CdkApp { config, assembly: dir.to_owned(), boundary_context })
 }
 
-/// What the parsed `cdk.json` says about boundaries; `unbounded` are the roles and users of
-/// its assembly without one.
+/// The app's facts, located in its parsed `cdk.json`; `unbounded` are the roles and users of
+/// its assembly without a permissions boundary.
 pub fn app_facts(app: &CdkApp, root: &Node, unbounded: Vec<String>) -> AppFacts {
-    let context = root.get("context");
-    let in_config = context.is_some_and(|c| c.value.get(BOUNDARY_CONTEXT).is_some_and(|v| !is_null(&v.value)));
-    let boundary_context = in_config || in_context_file(&app.config.with_file_name(CONTEXT_FILE));
-    let at = match context {
+    let at = match root.get("context") {
         Some(member) => Loc { pointer: "/context".into(), span: member.key_span },
         None => Loc { pointer: String::new(), span: root.span },
     };
-    AppFacts { at, boundary_context, unbounded }
+    AppFacts { at, boundary_context: app.boundary_context, unbounded }
 }
 
-fn is_null(node: &Node) -> bool {
-    matches!(node.value, crate::parse::Value::Null)
-}
-
-/// `cdk.context.json` is written by the CDK CLI (lookups) and may be edited by hand; a broken
-/// one would stop `cdk synth` before iam-lint ever sees the assembly.
-fn in_context_file(path: &Path) -> bool {
+/// Does the context in `path` set the boundary? `cdk.json` keeps it under `context`;
+/// `cdk.context.json` (written by the CDK CLI, may be edited by hand) is the context itself.
+/// A file that cannot be read says nothing: a broken one would have stopped `cdk synth`.
+fn sets_boundary(path: &Path) -> bool {
     let Ok(text) = std::fs::read_to_string(path) else { return false };
-    serde_json::from_str::<serde_json::Value>(&text)
-        .is_ok_and(|context| context.get(BOUNDARY_CONTEXT).is_some_and(|v| !v.is_null()))
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    let context = if path.ends_with(CDK_JSON) { json.get("context") } else { Some(&json) };
+    context.and_then(|c| c.get(BOUNDARY_CONTEXT)).is_some_and(|v| !v.is_null())
 }
 
 #[cfg(test)]

@@ -87,7 +87,8 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         best_effort(writeln!(io.stderr, "note: {note}"));
     }
     let parameters = load_parameters(&args.parameters, &args.parameter_files)?;
-    let options = LintOptions { rules: &rules, kind: args.kind.map(Into::into), parameters: &parameters };
+    let options =
+        LintOptions { rules: &rules, kind: args.kind.map(Into::into), parameters: &parameters, apps: &discovery.apps };
     let mut outcomes: Vec<Linted> = discovery
         .inputs
         .par_iter()

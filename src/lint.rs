@@ -9,7 +9,7 @@ use crate::discover::{Input, display_path, io_reason};
 use crate::error::ToolError;
 use crate::extract::{ParameterValues, extract, is_template, origin};
 use crate::finding::Finding;
-use crate::model::{Kind, Notice, PrincipalResource, TemplateFacts};
+use crate::model::{BoundaryRequirement, Kind, Notice, TemplateFacts};
 use crate::parse::{Node, Syntax, parse};
 use crate::rules::{RuleSet, evaluate, evaluate_app, evaluate_template};
 use crate::source::Source;
@@ -55,6 +55,8 @@ pub struct LintOptions<'a> {
     pub kind: Option<Kind>,
     /// Template parameter values (`--parameter`, `--parameters`).
     pub parameters: &'a ParameterValues,
+    /// The CDK apps whose assemblies are linted ([`Input::app`] indexes them).
+    pub apps: &'a [CdkApp],
 }
 
 /// Lints one file; `None` when a walked file turns out not to be ours.
@@ -88,7 +90,7 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
             return Some(FileReport::empty(source, vec![error]));
         }
     };
-    let extraction = match extract(&root, &source.text, options.kind, options.parameters) {
+    let mut extraction = match extract(&root, &source.text, options.kind, options.parameters) {
         Some(extraction) => extraction,
         None if input.explicit => {
             let error =
@@ -98,6 +100,9 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
         }
         None => return None,
     };
+    if input.app.and_then(|app| options.apps.get(app)).is_some_and(|app| app.boundary_context) {
+        extraction.facts.boundaries_required = Some(BoundaryRequirement::CdkContext);
+    }
     let policies = &extraction.policies;
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
     findings.extend(evaluate_template(rules, &extraction.facts));
@@ -120,11 +125,10 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
 /// The roles and users of a template without a permissions boundary, by construct path where
 /// CDK recorded one.
 fn unbounded_principals(root: &Node, facts: &TemplateFacts, parameters: &ParameterValues) -> Vec<String> {
-    let bounded = |p: &&PrincipalResource| p.boundary.iter().any(|b| !b.text.is_empty());
     facts
         .principals
         .iter()
-        .filter(|p| matches!(p.resource_type.as_str(), "AWS::IAM::Role" | "AWS::IAM::User") && !bounded(p))
+        .filter(|p| matches!(p.resource_type.as_str(), "AWS::IAM::Role" | "AWS::IAM::User") && !p.has_boundary())
         .map(|p| {
             let origin = origin(root, parameters, &p.head.pointer, p.head.span, "");
             origin.and_then(|o| o.construct).unwrap_or_else(|| p.logical_id.clone())

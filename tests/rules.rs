@@ -166,3 +166,18 @@ fn the_cdk_bootstrap_example_boundary_passes_every_boundary_rule() {
     assert!(elsewhere.stdout.contains("LP001 error"), "{}", elsewhere.stdout);
     assert!(!elsewhere.stdout.contains("PB0"), "{}", elsewhere.stdout);
 }
+
+/// The corrected boundary each PB rule's help shows is itself a boundary no PB rule reports.
+#[test]
+fn the_boundary_in_each_pb_help_passes_every_boundary_rule() {
+    for id in ["PB001", "PB002", "PB003"] {
+        let help = run(&["explain", id]).stdout;
+        let (_, rest) = help.split_once("```json\n").unwrap_or_else(|| panic!("{id}: no JSON example"));
+        let (example, _) = rest.split_once("```").unwrap();
+        let path = std::env::temp_dir().join(format!("iam-lint-{id}-help-{}.json", std::process::id()));
+        std::fs::write(&path, example).unwrap();
+        let out =
+            run(&["check", "--format", "concise", "--kind", "boundary", "--select", "PB,G", path.to_str().unwrap()]);
+        assert_eq!(out.code, 0, "{id}'s example: {}", out.stdout);
+    }
+}

@@ -11,7 +11,7 @@ use super::policy::{build_policy, pointer_child, resource_pointer};
 use super::principals::{boundary_policies, principal};
 use super::sam::{SAM_TYPES, sam_policies};
 use super::size::{QuotaScope, assign_quotas, quota_scopes};
-use crate::model::{Kind, PolicyDoc, PrincipalResource, TemplateFacts};
+use crate::model::{BoundaryRequirement, Kind, PolicyDoc, PrincipalResource, TemplateFacts};
 use crate::parse::{Node, Value};
 
 /// Where a resource type keeps a policy: a property path below `Properties` (`*` steps into
@@ -97,8 +97,16 @@ pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) ->
         .map(|(i, doc)| (i, quota_scopes(resources, &doc.head.pointer)))
         .collect();
     assign_quotas(&mut extraction.policies, &scopes);
-    extraction.facts =
-        TemplateFacts { bootstrap: if is_bootstrap { bootstrap(root, &template) } else { None }, principals };
+    // The bootstrap template's roles are the deployment's own, not ones its users create.
+    let boundaries_required = principals
+        .iter()
+        .find(|p| p.has_boundary() && !is_bootstrap)
+        .map(|p| BoundaryRequirement::Sibling(p.logical_id.clone()));
+    extraction.facts = TemplateFacts {
+        bootstrap: if is_bootstrap { bootstrap(root, &template) } else { None },
+        principals,
+        boundaries_required,
+    };
     extraction
 }
 

@@ -5,7 +5,7 @@ mod sets;
 mod template;
 
 pub use sets::{ActionSet, ResourceSet};
-pub use template::{AppFacts, Bootstrap, Notice, PrincipalResource, TemplateFacts};
+pub use template::{AppFacts, Bootstrap, BoundaryRequirement, Notice, PrincipalResource, TemplateFacts};
 
 use crate::source::Span;
 

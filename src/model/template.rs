@@ -10,6 +10,40 @@ pub struct TemplateFacts {
     pub principals: Vec<PrincipalResource>,
     /// Present when the template is a CDK bootstrap template.
     pub bootstrap: Option<Bootstrap>,
+    /// Why every role and user of this template should have a permissions boundary, when
+    /// something says so.
+    pub boundaries_required: Option<BoundaryRequirement>,
+}
+
+/// What says that the principals of a template must have a permissions boundary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BoundaryRequirement {
+    /// Another role or user of the same template has one (its logical id).
+    Sibling(String),
+    /// The CDK app whose assembly holds the template sets `@aws-cdk/core:permissionsBoundary`.
+    CdkContext,
+}
+
+impl BoundaryRequirement {
+    /// Why, for messages.
+    pub fn reason(&self) -> String {
+        match self {
+            BoundaryRequirement::Sibling(id) => format!("`{id}` in this template has one"),
+            BoundaryRequirement::CdkContext => "its CDK app sets `@aws-cdk/core:permissionsBoundary`".into(),
+        }
+    }
+}
+
+impl PrincipalResource {
+    /// Has a permissions boundary (in some `Fn::If` branch at least).
+    pub fn has_boundary(&self) -> bool {
+        self.boundary.iter().any(|b| !b.text.is_empty())
+    }
+
+    /// Can have a permissions boundary: groups cannot.
+    pub fn takes_boundary(&self) -> bool {
+        self.resource_type != "AWS::IAM::Group"
+    }
 }
 
 /// A resource that is (or creates) an IAM principal: a role, user or group, or a SAM function

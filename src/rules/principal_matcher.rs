@@ -18,6 +18,7 @@ pub(super) struct RawPrincipalMatcher {
     #[serde(default)]
     pub except: Vec<Spanned<String>>,
     pub lacks_boundary: Option<Spanned<bool>>,
+    pub if_boundaries_required: Option<Spanned<bool>>,
     pub message: Option<Spanned<String>>,
 }
 
@@ -47,8 +48,10 @@ pub(crate) enum PrincipalTest {
     /// A managed policy ARN matching one of `arns` and none of `except` is attached: reported
     /// at the ARN.
     Attaches { arns: Vec<String>, except: Vec<String> },
-    /// No permissions boundary: reported at the resource.
-    LacksBoundary,
+    /// No permissions boundary (groups, which cannot have one, are left out): reported at
+    /// the resource. With `only_where_required`, only in a template whose principals must
+    /// have one ([`crate::model::BoundaryRequirement`]).
+    LacksBoundary { only_where_required: bool },
 }
 
 #[derive(Debug)]
@@ -63,7 +66,8 @@ impl PrincipalMatcher {
     pub(crate) fn variables(&self) -> &'static [&'static str] {
         match self.test {
             PrincipalTest::Attaches { .. } => &["principal", "type", "policy"],
-            PrincipalTest::LacksBoundary => &["principal", "type"],
+            PrincipalTest::LacksBoundary { only_where_required: false } => &["principal", "type"],
+            PrincipalTest::LacksBoundary { only_where_required: true } => &["principal", "type", "reason"],
         }
     }
 
@@ -90,10 +94,18 @@ impl PrincipalMatcher {
                         }
                     }
                 }
-                PrincipalTest::LacksBoundary => {
-                    if principal.boundary.iter().all(|b| b.text.is_empty()) {
-                        hits.push(Hit::new(principal.head.clone(), "", vars()));
+                PrincipalTest::LacksBoundary { only_where_required } => {
+                    let requirement = facts.boundaries_required.as_ref();
+                    if principal.has_boundary() || !principal.takes_boundary() {
+                        continue;
                     }
+                    let mut vars = vars();
+                    match requirement {
+                        Some(requirement) if *only_where_required => vars.push(("reason", requirement.reason())),
+                        None if *only_where_required => continue,
+                        _ => {}
+                    }
+                    hits.push(Hit::new(principal.head.clone(), "", vars));
                 }
             }
         }
@@ -132,11 +144,19 @@ impl Validator<'_> {
         };
         let lacks_boundary =
             raw.lacks_boundary.map(|flag| self.flag(Some(*flag.get_ref()), &flag.span(), "lacks-boundary"));
+        let only_where_required = match &raw.if_boundaries_required {
+            Some(flag) if lacks_boundary.is_none() => {
+                self.error(flag.span(), "`if-boundaries-required` goes with `lacks-boundary`");
+                false
+            }
+            Some(flag) => self.flag(Some(*flag.get_ref()), &flag.span(), "if-boundaries-required"),
+            None => false,
+        };
         let except_span = raw.except.first().map(|e| e.span());
         let except = arn_globs(raw.except, self);
         let test = match (raw.attaches, lacks_boundary) {
             (Some(arns), None) => Some(PrincipalTest::Attaches { arns: arn_globs(arns.into_inner(), self), except }),
-            (None, Some(true)) if except_span.is_none() => Some(PrincipalTest::LacksBoundary),
+            (None, Some(true)) if except_span.is_none() => Some(PrincipalTest::LacksBoundary { only_where_required }),
             (None, Some(true)) => {
                 self.error(except_span.unwrap_or(span.clone()), "`except` goes with `attaches`");
                 None
@@ -191,5 +211,9 @@ mod tests {
         assert!(messages(variable)[0].contains("`{policy}`, which a principal matcher does not provide"));
         let except = "message = \"m\"\n[[rule.principal]]\nlacks-boundary = true\nexcept = [\"arn:*\"]\n";
         assert_eq!(messages(except), ["`except` goes with `attaches`"]);
+        let required = "message = \"m\"\n[[rule.principal]]\nattaches = [\"arn:*\"]\nif-boundaries-required = true\n";
+        assert_eq!(messages(required), ["`if-boundaries-required` goes with `lacks-boundary`"]);
+        let reason = "message = \"{reason}\"\n[[rule.principal]]\nlacks-boundary = true\n";
+        assert!(messages(reason)[0].contains("`{reason}`, which a principal matcher does not provide"));
     }
 }
