@@ -21,6 +21,8 @@ pub struct CdkApp {
     /// Its context sets `@aws-cdk/core:permissionsBoundary`: CDK puts that boundary on every
     /// role the app creates.
     pub boundary_context: bool,
+    /// The boundary policy's name the context gives (`{"name": ...}`, or the end of `{"arn": ...}`).
+    pub boundary_name: Option<String>,
 }
 
 /// Where the app of `cdk_json` writes its assembly: cdk.json's `output`, else `cdk.out`.
@@ -42,8 +44,14 @@ pub fn app_of(dir: &Path) -> Option<CdkApp> {
         Some(ancestor.join(CDK_JSON)).filter(|config| config.is_file())
     })?;
     let output = output_dir(&config).canonicalize().ok()?;
-    let boundary_context = sets_boundary(&config) || sets_boundary(&config.with_file_name(CONTEXT_FILE));
-    (output == assembly).then(|| CdkApp { config, assembly: dir.to_owned(), boundary_context })
+    let context = boundary_context(&config).or_else(|| boundary_context(&config.with_file_name(CONTEXT_FILE)));
+    let boundary_name = context.as_ref().and_then(|value| {
+        let name = value.get("name").and_then(|n| n.as_str());
+        let from_arn = || value.get("arn")?.as_str()?.rsplit('/').next();
+        name.or_else(from_arn).filter(|n| !n.is_empty()).map(str::to_owned)
+    });
+    let app = CdkApp { config, assembly: dir.to_owned(), boundary_context: context.is_some(), boundary_name };
+    (output == assembly).then_some(app)
 }
 
 /// The app's facts, located in its parsed `cdk.json`; `unbounded` are the roles and users of
@@ -56,14 +64,14 @@ pub fn app_facts(app: &CdkApp, root: &Node, unbounded: Vec<String>) -> AppFacts 
     AppFacts { at, boundary_context: app.boundary_context, unbounded }
 }
 
-/// Does the context in `path` set the boundary? `cdk.json` keeps it under `context`;
+/// The boundary the context in `path` sets, if any. `cdk.json` keeps it under `context`;
 /// `cdk.context.json` (written by the CDK CLI, may be edited by hand) is the context itself.
 /// A file that cannot be read says nothing: a broken one would have stopped `cdk synth`.
-fn sets_boundary(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
-    let context = if path.ends_with(CDK_JSON) { json.get("context") } else { Some(&json) };
-    context.and_then(|c| c.get(BOUNDARY_CONTEXT)).is_some_and(|v| !v.is_null())
+fn boundary_context(path: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut json = serde_json::from_str::<serde_json::Value>(&text).ok()?;
+    let context = if path.ends_with(CDK_JSON) { json.get_mut("context")? } else { &mut json };
+    Some(context.get_mut(BOUNDARY_CONTEXT)?.take()).filter(|v| !v.is_null())
 }
 
 #[cfg(test)]
@@ -88,6 +96,11 @@ mod tests {
     fn the_boundary_context_is_read_from_cdk_json_or_cdk_context_json() {
         let set = r#"{"context": {"@aws-cdk/core:permissionsBoundary": {"name": "b"}}}"#;
         assert!(facts("app-set", set, None).boundary_context);
+        let arn = r#"{"context": {"@aws-cdk/core:permissionsBoundary": {"arn": "arn:aws:iam::1:policy/p/dev"}}}"#;
+        let dir = scratch_dir("app-arn");
+        std::fs::write(dir.join(CDK_JSON), arn).unwrap();
+        std::fs::create_dir(dir.join("cdk.out")).unwrap();
+        assert_eq!(app_of(&dir.join("cdk.out")).unwrap().boundary_name.as_deref(), Some("dev"));
         let other = r#"{"app": "x", "context": {"other": 1}}"#;
         let unset = facts("app-other", other, None);
         assert!(!unset.boundary_context);

@@ -1,25 +1,22 @@
 //! What each subcommand does with its validated arguments.
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
-
-use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use clap::Parser;
-use rayon::prelude::*;
 
 use crate::catalog::catalog;
 use crate::cli::{CatalogArgs, CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs, RulesFormat};
-use crate::discover::{Input, discover, display_path, io_reason};
+use crate::discover::{discover, display_path, io_reason};
 use crate::error::ToolError;
-use crate::lint::{FileReport, LintOptions, lint_app, lint_file};
+use crate::lint::LintOptions;
+use crate::lint_run::{RunOutcome, lint_all};
 use crate::parameters::load_parameters;
 use crate::report::{self, Format, HumanStyle, Report};
 use crate::rules::{RuleSet, Selection, builtin_packs};
-use crate::source::Source;
 use crate::{Exit, Io};
 
 /// How old the catalog may be, relative to the build, before `check` says so.
@@ -87,26 +84,15 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         best_effort(writeln!(io.stderr, "note: {note}"));
     }
     let parameters = load_parameters(&args.parameters, &args.parameter_files)?;
-    let options =
-        LintOptions { rules: &rules, kind: args.kind.map(Into::into), parameters: &parameters, apps: &discovery.apps };
-    let mut outcomes: Vec<Linted> = discovery
-        .inputs
-        .par_iter()
-        .filter_map(|input| Some(Linted::new(input.app, lint_file_guarded(input, &options)?)))
-        .collect();
-    // A CDK app's cdk.json is judged with what its assembly's templates show.
-    let mut unbounded = vec![Vec::new(); discovery.apps.len()];
-    for outcome in &mut outcomes {
-        if let Some(app) = outcome.app {
-            unbounded[app].append(&mut outcome.unbounded);
-        }
-    }
-    let apps = discovery.apps.iter().zip(unbounded);
-    outcomes.extend(apps.map(|(app, unbounded)| Linted::new(None, lint_app(app, unbounded, &rules))));
-    let files_checked = outcomes.iter().filter(|o| o.clean).count();
-    let policies = outcomes.iter().map(|o| o.policies).sum();
-    let mut files: Vec<FileReport> = outcomes.into_iter().filter_map(|o| o.shown).collect();
-    files.sort_by(|a, b| Path::new(&a.source.name).cmp(Path::new(&b.source.name)));
+    let no_names = BTreeSet::new();
+    let options = LintOptions {
+        rules: &rules,
+        kind: args.kind.map(Into::into),
+        parameters: &parameters,
+        assemblies: &discovery.assemblies,
+        boundary_names: &no_names,
+    };
+    let RunOutcome { files, files_checked, policies } = lint_all(&discovery, &options);
     let report = Report { rules: &rules, files: &files, errors: &errors, files_checked, policies };
 
     let format = match args.format {
@@ -143,43 +129,6 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
     }
     let failing = args.fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
     Ok(if failing { Exit::Findings } else { Exit::Clean })
-}
-
-/// What the run keeps of one linted file.
-struct Linted {
-    /// Linted without a tool error.
-    clean: bool,
-    policies: usize,
-    /// The CDK app whose assembly holds the file, and the file's roles and users without a
-    /// permissions boundary.
-    app: Option<usize>,
-    unbounded: Vec<String>,
-    /// The report, when it has findings or errors to show.
-    shown: Option<FileReport>,
-}
-
-impl Linted {
-    /// Files with nothing to show are dropped here, in the worker, so that their text is not kept.
-    fn new(app: Option<usize>, mut report: FileReport) -> Linted {
-        Linted {
-            clean: report.errors.is_empty(),
-            policies: report.policies,
-            app,
-            unbounded: std::mem::take(&mut report.unbounded),
-            shown: report.has_output().then_some(report),
-        }
-    }
-}
-
-/// A bug in iam-lint must not lose the other files' results: a panic while linting one file
-/// becomes an error about that file.
-fn lint_file_guarded(input: &Input, options: &LintOptions<'_>) -> Option<FileReport> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| lint_file(input, options))).unwrap_or_else(|_| {
-        let name = display_path(&input.path);
-        let message = "internal error while linting this file; please report it with the file attached";
-        let source = Source { name: name.clone(), text: Arc::from("") };
-        Some(FileReport::empty(source, vec![ToolError::in_file(name, message)]))
-    })
 }
 
 fn write_to_file(path: &std::path::Path, format: Format, report: &Report<'_>) -> io::Result<()> {

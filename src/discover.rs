@@ -18,8 +18,8 @@ pub struct Input {
     pub path: PathBuf,
     /// Named on the command line: if it is not a policy, the user must be told.
     pub explicit: bool,
-    /// The CDK app (an index into [`Discovery::apps`]) whose assembly holds this template.
-    pub app: Option<usize>,
+    /// The cloud assembly (an index into [`Discovery::assemblies`]) that holds this template.
+    pub assembly: Option<usize>,
 }
 
 const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
@@ -35,8 +35,17 @@ fn has_lintable_extension(path: &Path) -> bool {
 pub struct Discovery {
     pub inputs: Vec<Input>,
     pub notes: Vec<String>,
-    /// The CDK apps whose assemblies are linted: their `cdk.json` is checked too.
-    pub apps: Vec<CdkApp>,
+    /// The cloud assemblies linted: their templates are judged together where one names
+    /// another's policy, and their CDK app's `cdk.json` is checked too.
+    pub assemblies: Vec<LintedAssembly>,
+}
+
+/// A cloud assembly whose templates are linted.
+#[derive(Debug)]
+pub struct LintedAssembly {
+    pub dir: PathBuf,
+    /// The CDK app that wrote it, when its `cdk.json` is found.
+    pub app: Option<CdkApp>,
 }
 
 /// Expands `paths` into files; paths that do not exist become errors.
@@ -50,7 +59,7 @@ pub fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolEr
                 add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found, errors)
             }
             Ok(_) if path.file_name().is_some_and(|name| name == CDK_JSON) => add_app(path, &mut found, errors),
-            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true, app: None }),
+            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true, assembly: None }),
             Err(err) => {
                 errors.push(ToolError::in_file(display_path(path), format!("cannot read: {}", io_reason(&err))))
             }
@@ -71,14 +80,15 @@ fn is_assembly_manifest(path: &Path) -> bool {
 /// of the app that wrote it is checked too.
 fn add_assembly(dir: &Path, found: &mut Discovery, errors: &mut Vec<ToolError>) {
     let templates = assembly::templates(dir, errors);
-    let app = cdk_app::app_of(dir).map(|app| match found.apps.iter().position(|known| known.config == app.config) {
+    let index = match found.assemblies.iter().position(|known| known.dir == dir) {
         Some(index) => index,
         None => {
-            found.apps.push(app);
-            found.apps.len() - 1
+            found.assemblies.push(LintedAssembly { dir: dir.to_owned(), app: cdk_app::app_of(dir) });
+            found.assemblies.len() - 1
         }
-    });
-    found.inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true, app }));
+    };
+    let assembly = Some(index);
+    found.inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true, assembly }));
 }
 
 /// A `cdk.json` named on the command line stands for its app: the assembly `cdk synth` wrote.
@@ -122,7 +132,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
                     cdk_apps.push(entry.path().to_owned());
                 }
                 if is_file && has_lintable_extension(entry.path()) {
-                    found.inputs.push(Input { path: entry.into_path(), explicit: false, app: None });
+                    found.inputs.push(Input { path: entry.into_path(), explicit: false, assembly: None });
                 }
             }
             // Symlink loops and unreadable directories: say so and keep walking.

@@ -17,6 +17,7 @@ mod extract;
 mod finding;
 mod glob;
 mod lint;
+mod lint_run;
 mod model;
 mod parameters;
 mod parse;

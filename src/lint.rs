@@ -1,13 +1,15 @@
 //! Linting one file: read, parse, extract policies, evaluate rules. Files are independent, so
 //! callers run this in parallel and keep the input order.
 
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::sync::Arc;
 
 use crate::cdk_app::{CdkApp, app_facts};
+use crate::discover::LintedAssembly;
 use crate::discover::{Input, display_path, io_reason};
 use crate::error::ToolError;
-use crate::extract::{ParameterValues, extract, is_template, origin};
+use crate::extract::{ExtractOptions, ParameterValues, boundary_name, extract, is_template, origin};
 use crate::finding::Finding;
 use crate::model::{BoundaryRequirement, Kind, Notice, TemplateFacts};
 use crate::parse::{Node, Syntax, parse};
@@ -32,14 +34,25 @@ pub struct FileReport {
     /// What could not be checked (SAM policy templates), by position.
     pub notices: Vec<Notice>,
     pub policies: usize,
-    /// For a template of a CDK app's assembly: its roles and users without a permissions
-    /// boundary, which the app's `cdk.json` check needs.
-    pub unbounded: Vec<String>,
+    /// For a template of a cloud assembly: what the assembly-wide checks need of it.
+    pub summary: TemplateSummary,
+}
+
+/// What the checks of a whole cloud assembly need of one of its templates.
+#[derive(Debug, Default)]
+pub struct TemplateSummary {
+    /// Roles and users without a permissions boundary, by construct path (or logical id).
+    pub unbounded_principals: Vec<String>,
+    /// Names of the managed policies its principals use as a boundary.
+    pub boundary_names: Vec<String>,
+    /// Names of its managed policies that are not boundaries here.
+    pub other_policy_names: Vec<String>,
 }
 
 impl FileReport {
     pub fn empty(source: Source, errors: Vec<ToolError>) -> FileReport {
-        FileReport { source, findings: Vec::new(), errors, notices: Vec::new(), policies: 0, unbounded: Vec::new() }
+        let summary = TemplateSummary::default();
+        FileReport { source, findings: Vec::new(), errors, notices: Vec::new(), policies: 0, summary }
     }
 
     /// Anything to show: findings, errors or notices.
@@ -49,14 +62,17 @@ impl FileReport {
 }
 
 /// How every file of a run is linted.
+#[derive(Clone, Copy)]
 pub struct LintOptions<'a> {
     pub rules: &'a RuleSet,
     /// Overrides what a bare policy's shape suggests (`--kind`).
     pub kind: Option<Kind>,
     /// Template parameter values (`--parameter`, `--parameters`).
     pub parameters: &'a ParameterValues,
-    /// The CDK apps whose assemblies are linted ([`Input::app`] indexes them).
-    pub apps: &'a [CdkApp],
+    /// The cloud assemblies whose templates are linted ([`Input::assembly`] indexes them).
+    pub assemblies: &'a [LintedAssembly],
+    /// Managed policy names other templates use as permissions boundaries.
+    pub boundary_names: &'a BTreeSet<String>,
 }
 
 /// Lints one file; `None` when a walked file turns out not to be ours.
@@ -90,7 +106,17 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
             return Some(FileReport::empty(source, vec![error]));
         }
     };
-    let mut extraction = match extract(&root, &source.text, options.kind, options.parameters) {
+    let app = input.assembly.and_then(|a| options.assemblies.get(a)).and_then(|a| a.app.as_ref());
+    let with_context: BTreeSet<String>;
+    let boundary_names = match app.and_then(|app| app.boundary_name.as_ref()) {
+        Some(name) => {
+            with_context = options.boundary_names.iter().chain([name]).cloned().collect();
+            &with_context
+        }
+        None => options.boundary_names,
+    };
+    let extract_options = ExtractOptions { kind: options.kind, values: options.parameters, boundary_names };
+    let mut extraction = match extract(&root, &source.text, extract_options) {
         Some(extraction) => extraction,
         None if input.explicit => {
             let error =
@@ -100,7 +126,7 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
         }
         None => return None,
     };
-    if input.app.and_then(|app| options.apps.get(app)).is_some_and(|app| app.boundary_context) {
+    if app.is_some_and(|app| app.boundary_context) {
         extraction.facts.boundaries_required = Some(BoundaryRequirement::CdkContext);
     }
     let policies = &extraction.policies;
@@ -115,11 +141,20 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
     sort_findings(&mut findings, rules);
     let mut notices = extraction.notices;
     notices.sort_by_key(|n| n.loc.span.start);
-    let unbounded = match input.app {
-        Some(_) => unbounded_principals(&root, &extraction.facts, options.parameters),
-        None => Vec::new(),
+    let summary = match input.assembly {
+        Some(_) => summarize(&root, extraction.facts, options.parameters),
+        None => TemplateSummary::default(),
     };
-    Some(FileReport { source, findings, errors: Vec::new(), notices, policies: policies.len(), unbounded })
+    Some(FileReport { source, findings, errors: Vec::new(), notices, policies: policies.len(), summary })
+}
+
+fn summarize(root: &Node, facts: TemplateFacts, parameters: &ParameterValues) -> TemplateSummary {
+    let boundary_names = facts.principals.iter().flat_map(|p| &p.boundary).filter_map(|b| boundary_name(&b.text));
+    TemplateSummary {
+        unbounded_principals: unbounded_principals(root, &facts, parameters),
+        boundary_names: boundary_names.map(str::to_owned).collect(),
+        other_policy_names: facts.other_policy_names,
+    }
 }
 
 /// The roles and users of a template without a permissions boundary, by construct path where

@@ -2,13 +2,15 @@
 //! policy-bearing property of every resource, with the policy kind it holds and the JSON
 //! pointer of its place (which names the resource's logical id).
 
+use std::collections::BTreeSet;
+
 use super::Extraction;
 use super::bootstrap::{bootstrap, is_bootstrap};
 use super::embedded::embedded_document;
 use super::intrinsics::{ParameterValues, Template};
 use super::permission::{LAYER_VERSION_PERMISSION, layer_version_permission};
 use super::policy::{build_policy, pointer_child, resource_pointer};
-use super::principals::{boundary_policies, principal};
+use super::principals::{boundary_policies, managed_policy_names, principal};
 use super::sam::{SAM_TYPES, sam_policies};
 use super::size::{QuotaScope, assign_quotas, quota_scopes};
 use crate::model::{BoundaryRequirement, Kind, PolicyDoc, PrincipalResource, TemplateFacts};
@@ -58,14 +60,19 @@ pub fn is_template(root: &Node) -> bool {
 
 /// Every policy document in the template's resources, in source order, with the principals
 /// they belong to and what could not be checked.
-pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) -> Extraction {
+pub fn template_extraction(
+    root: &Node,
+    text: &str,
+    values: &ParameterValues,
+    boundary_names: &BTreeSet<String>,
+) -> Extraction {
     let template = Template::of(root, values);
     let mut extraction = Extraction::default();
     let Some(resources) = root.get("Resources").map(|r| &r.value) else { return extraction };
     let principals: Vec<PrincipalResource> =
         resources.members().iter().filter_map(|r| principal(r, &template)).collect();
     let is_bootstrap = is_bootstrap(root);
-    let boundaries = boundary_policies(resources, &principals, &template, is_bootstrap);
+    let boundaries = boundary_policies(resources, &principals, &template, is_bootstrap, boundary_names);
     for resource in resources.members() {
         let Some(resource_type) = resource.value.get("Type").and_then(|t| t.value.scalar_text()) else { continue };
         if SAM_TYPES.contains(&resource_type) {
@@ -102,10 +109,15 @@ pub fn template_extraction(root: &Node, text: &str, values: &ParameterValues) ->
         .iter()
         .find(|p| p.has_boundary() && !is_bootstrap)
         .map(|p| BoundaryRequirement::Sibling(p.logical_id.clone()));
+    let other_policy_names = managed_policy_names(resources, &template)
+        .filter(|(id, _)| !boundaries.contains_key(*id))
+        .map(|(_, name)| name)
+        .collect();
     extraction.facts = TemplateFacts {
         bootstrap: if is_bootstrap { bootstrap(root, &template) } else { None },
         principals,
         boundaries_required,
+        other_policy_names,
     };
     extraction
 }
@@ -195,7 +207,8 @@ Resources:
     fn finds_every_policy_with_its_kind_and_place() {
         let root = parse(TEMPLATE, Syntax::Yaml).unwrap();
         assert!(is_template(&root));
-        let policies = template_extraction(&root, TEMPLATE, &super::super::intrinsics::NO_VALUES).policies;
+        let policies =
+            template_extraction(&root, TEMPLATE, &super::super::intrinsics::NO_VALUES, &BTreeSet::new()).policies;
         let places: Vec<(Kind, &str)> = policies.iter().map(|p| (p.kind, p.head.pointer.as_str())).collect();
         assert_eq!(
             places,

@@ -16,6 +16,8 @@ pub use origin::origin;
 
 pub use intrinsics::ParameterValues;
 
+use std::collections::BTreeSet;
+
 use crate::model::{Kind, Notice, PolicyDoc, TemplateFacts};
 use crate::parse::Node;
 
@@ -28,14 +30,27 @@ pub struct Extraction {
 }
 
 pub use cfn::is_template;
+pub use principals::boundary_name;
 
-/// Recognises the file's shape and builds its policies. `kind` overrides what a bare policy's
-/// shape suggests; a template says itself what kind each of its policies is. `None` when the
-/// file is neither a policy nor a template.
-pub fn extract(root: &Node, text: &str, kind: Option<Kind>, values: &ParameterValues) -> Option<Extraction> {
+/// How files are read, beyond their own text.
+#[derive(Clone, Copy)]
+pub struct ExtractOptions<'a> {
+    /// Overrides what a bare policy's shape suggests (`--kind`); a template says itself what
+    /// kind each of its policies is.
+    pub kind: Option<Kind>,
+    /// Template parameter values (`--parameter`, `--parameters`).
+    pub values: &'a ParameterValues,
+    /// Names of managed policies used as permissions boundaries outside the template: by
+    /// another template of the same assembly, or by the CDK app's context.
+    pub boundary_names: &'a BTreeSet<String>,
+}
+
+/// Recognises the file's shape and builds its policies; `None` when the file is neither a
+/// policy nor a template.
+pub fn extract(root: &Node, text: &str, options: ExtractOptions<'_>) -> Option<Extraction> {
     if root.is_object() && root.get("Statement").is_some() {
-        let policies = vec![policy::build_policy(root, "", kind, None)];
+        let policies = vec![policy::build_policy(root, "", options.kind, None)];
         return Some(Extraction { policies, ..Extraction::default() });
     }
-    is_template(root).then(|| cfn::template_extraction(root, text, values))
+    is_template(root).then(|| cfn::template_extraction(root, text, options.values, options.boundary_names))
 }

@@ -2,7 +2,7 @@
 //! permissions boundaries that bound them; and which managed policies of the template are
 //! boundaries (DESIGN §4), so that identity-policy rules leave them alone.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::intrinsics::Template;
 use super::policy::{pointer_child, resolved_texts, resource_pointer};
@@ -53,6 +53,33 @@ pub fn principal(resource: &Member, template: &Template<'_>) -> Option<Principal
     })
 }
 
+/// The `AWS::IAM::ManagedPolicy` resources of a template with a literal `ManagedPolicyName`,
+/// as (logical id, name): another template may name them as a boundary.
+pub fn managed_policy_names<'r>(
+    resources: &'r Node,
+    template: &Template<'_>,
+) -> impl Iterator<Item = (&'r str, String)> {
+    resources.members().iter().filter_map(|resource| {
+        if resource.value.get("Type")?.value.scalar_text()? != "AWS::IAM::ManagedPolicy" {
+            return None;
+        }
+        let name = resource.value.get("Properties")?.value.get("ManagedPolicyName")?;
+        let name = template.values(&name.value).into_iter().next()?;
+        is_literal_name(&name).then_some((resource.key.as_str(), name))
+    })
+}
+
+/// The policy name a boundary ARN ends with, when it is written out (not a placeholder).
+pub fn boundary_name(arn: &str) -> Option<&str> {
+    let (_, path) = arn.split_once(":policy/")?;
+    let name = path.rsplit('/').next()?;
+    is_literal_name(name).then_some(name)
+}
+
+fn is_literal_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['<', '$', '*'])
+}
+
 /// SAM accepts an AWS managed policy by name (`AmazonS3ReadOnlyAccess`) and expands it to its
 /// ARN; anything else (an ARN, a placeholder) is kept.
 fn sam_managed_policy_arn(value: &str) -> String {
@@ -74,6 +101,7 @@ pub fn boundary_policies(
     principals: &[PrincipalResource],
     template: &Template<'_>,
     bootstrap: bool,
+    named_elsewhere: &BTreeSet<String>,
 ) -> HashMap<String, String> {
     let boundaries: Vec<&str> = principals.iter().flat_map(|p| &p.boundary).map(|t| t.text.as_str()).collect();
     let mut found = HashMap::new();
@@ -90,11 +118,12 @@ pub fn boundary_policies(
             values.unwrap_or_default().into_iter().find(|v| !v.is_empty())
         };
         let name = property("ManagedPolicyName");
-        let referenced = boundaries.iter().any(|arn| {
-            *arn == format!("<{id}>")
-                || *arn == format!("<{id}.PolicyArn>")
-                || name.as_ref().is_some_and(|n| arn.contains(":policy/") && arn.ends_with(&format!("/{n}")))
-        });
+        let referenced = name.as_ref().is_some_and(|n| named_elsewhere.contains(n))
+            || boundaries.iter().any(|arn| {
+                *arn == format!("<{id}>")
+                    || *arn == format!("<{id}.PolicyArn>")
+                    || name.as_ref().is_some_and(|n| arn.contains(":policy/") && arn.ends_with(&format!("/{n}")))
+            });
         if referenced || (bootstrap && id == BOOTSTRAP_EXAMPLE_BOUNDARY) {
             // Without a name, CloudFormation makes one up: the logical id stands for it.
             let name = name.unwrap_or_else(|| format!("<{id}>"));

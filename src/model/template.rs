@@ -13,6 +13,9 @@ pub struct TemplateFacts {
     /// Why every role and user of this template should have a permissions boundary, when
     /// something says so.
     pub boundaries_required: Option<BoundaryRequirement>,
+    /// The literal names of its managed policies that are not boundaries here: another
+    /// template of the assembly may use one as a boundary.
+    pub other_policy_names: Vec<String>,
 }
 
 /// What says that the principals of a template must have a permissions boundary.
