@@ -33,6 +33,15 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Show the embedded IAM catalog's version, or look up an action or action glob
     Catalog(CatalogArgs),
+    /// Write a commented iam-lint.toml in the current directory
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Replace an existing iam-lint.toml
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -56,19 +65,32 @@ pub struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Lowest severity that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: the config's `fail-on`, else warning]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Load an extra rule pack (repeatable)
     #[arg(long = "rules", value_name = "FILE")]
     pub rule_packs: Vec<PathBuf>,
 
-    /// Run only these rules: ids or prefixes, comma-separated (e.g. LP,G001)
+    /// Use this config file instead of the nearest iam-lint.toml or .iam-lint.toml
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any config file
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Apply the config's `exclude` to files named on the command line too (for pre-commit)
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Run only these rules: ids or prefixes, comma-separated (e.g. LP,G001); replaces the
+    /// config's `select`
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub select: Vec<String>,
 
-    /// Skip these rules: ids or prefixes, comma-separated
+    /// Skip these rules: ids or prefixes, comma-separated; added to the config's `ignore`
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub ignore: Vec<String>,
 

@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::catalog::catalog;
-use crate::cli::{CatalogArgs, CheckArgs, Cli, Command, ExplainArgs, OutputFormat, RulesArgs, RulesFormat};
+use crate::cli::{
+    CatalogArgs, CheckArgs, Cli, Command, ExplainArgs, FailOn, InitArgs, OutputFormat, RulesArgs, RulesFormat,
+};
+use crate::config::{CONFIG_NAMES, Config, STARTER, find_config, load_config};
 use crate::discover::{discover, display_path, io_reason};
 use crate::error::ToolError;
 use crate::lint::LintOptions;
@@ -43,6 +46,7 @@ where
         Command::Rules(args) => list_rules(&args, io),
         Command::Explain(args) => explain(&args, io),
         Command::Catalog(args) => look_up_catalog(&args, io),
+        Command::Init(args) => init(&args, io),
     };
     match result {
         Ok(exit) => exit,
@@ -75,11 +79,47 @@ fn load_rules(extra: &[PathBuf]) -> Result<RuleSet, Vec<ToolError>> {
     RuleSet::load(packs)
 }
 
+/// The config of a run: `--config`, else the nearest one, unless `--no-config`.
+fn run_config(args: &CheckArgs) -> Result<Option<Config>, Vec<ToolError>> {
+    let path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => find_config(&args.paths),
+    };
+    path.map(|path| load_config(&path)).transpose()
+}
+
+/// The rules of a run: the config's packs and `--rules` loaded with the built-in ones, the
+/// config's severities and parameters applied, then the selection, `--select` replacing the
+/// config's and `--ignore` adding to it.
+fn run_rules(args: &CheckArgs, config: Option<&Config>) -> Result<RuleSet, Vec<ToolError>> {
+    let packs: Vec<PathBuf> =
+        config.iter().flat_map(|c| c.packs.iter().cloned()).chain(args.rule_packs.iter().cloned()).collect();
+    let mut rules = load_rules(&packs)?;
+    if let Some(config) = config {
+        config.apply(&mut rules)?;
+    }
+    let config_select = config.and_then(|c| c.select.as_ref()).map(|s| s.iter().map(|n| n.value.clone()).collect());
+    let select = if args.select.is_empty() { config_select.unwrap_or_default() } else { args.select.clone() };
+    let config_ignore = config.iter().flat_map(|c| c.ignore.iter().map(|n| n.value.clone()));
+    let ignore = config_ignore.chain(args.ignore.iter().cloned()).collect();
+    rules.select(&Selection { select, ignore }).map_err(|e| vec![e])
+}
+
 fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
-    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
-    let rules = load_rules(&args.rule_packs)?.select(&selection).map_err(|e| vec![e])?;
+    let config = run_config(&args)?;
+    let rules = run_rules(&args, config.as_ref())?;
     let mut errors = Vec::new();
-    let discovery = discover(&args.paths, !args.no_ignore, &mut errors);
+    let mut discovery = discover(&args.paths, !args.no_ignore, &mut errors);
+    if let Some(config) = &config {
+        // Files named on the command line are linted even when excluded, unless
+        // `--force-exclude` (pre-commit names every changed file).
+        let named = |path: &PathBuf| !args.force_exclude && args.paths.contains(path);
+        discovery.inputs.retain(|input| named(&input.path) || !config.excludes(&input.path));
+        for input in &mut discovery.inputs {
+            input.kind = config.kind_of(&input.path);
+        }
+    }
     for note in &discovery.notes {
         best_effort(writeln!(io.stderr, "note: {note}"));
     }
@@ -127,7 +167,8 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
     if report.tool_errors().next().is_some() {
         return Ok(Exit::Error);
     }
-    let failing = args.fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
+    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::Warning);
+    let failing = fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
     Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 
@@ -159,6 +200,20 @@ fn explain(args: &ExplainArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> 
         ]);
     };
     best_effort(report::write_explanation(rule, io.stdout));
+    Ok(Exit::Clean)
+}
+
+/// Writes the starter config in the current directory.
+fn init(args: &InitArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
+    let path = PathBuf::from(CONFIG_NAMES[0]);
+    if path.exists() && !args.force {
+        return Err(vec![
+            ToolError::in_file(CONFIG_NAMES[0], "already exists").with_help("pass --force to replace it"),
+        ]);
+    }
+    std::fs::write(&path, STARTER)
+        .map_err(|err| vec![ToolError::in_file(CONFIG_NAMES[0], format!("cannot write: {}", io_reason(&err)))])?;
+    best_effort(writeln!(io.stdout, "wrote {}: every setting is commented out, with what it does", CONFIG_NAMES[0]));
     Ok(Exit::Clean)
 }
 

@@ -11,6 +11,7 @@ use ignore::WalkBuilder;
 use crate::assembly::{self, MANIFEST};
 use crate::cdk_app::{self, CDK_JSON, CdkApp};
 use crate::error::ToolError;
+use crate::model::Kind;
 
 /// A file to lint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,6 +21,8 @@ pub struct Input {
     pub explicit: bool,
     /// The cloud assembly (an index into [`Discovery::assemblies`]) that holds this template.
     pub assembly: Option<usize>,
+    /// The kind the config's `[kinds]` gives this file, for a bare policy.
+    pub kind: Option<Kind>,
 }
 
 const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
@@ -59,7 +62,7 @@ pub fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolEr
                 add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found, errors)
             }
             Ok(_) if path.file_name().is_some_and(|name| name == CDK_JSON) => add_app(path, &mut found, errors),
-            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true, assembly: None }),
+            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true, assembly: None, kind: None }),
             Err(err) => {
                 errors.push(ToolError::in_file(display_path(path), format!("cannot read: {}", io_reason(&err))))
             }
@@ -88,7 +91,7 @@ fn add_assembly(dir: &Path, found: &mut Discovery, errors: &mut Vec<ToolError>) 
         }
     };
     let assembly = Some(index);
-    found.inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true, assembly }));
+    found.inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true, assembly, kind: None }));
 }
 
 /// A `cdk.json` named on the command line stands for its app: the assembly `cdk synth` wrote.
@@ -132,7 +135,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
                     cdk_apps.push(entry.path().to_owned());
                 }
                 if is_file && has_lintable_extension(entry.path()) {
-                    found.inputs.push(Input { path: entry.into_path(), explicit: false, assembly: None });
+                    found.inputs.push(Input { path: entry.into_path(), explicit: false, assembly: None, kind: None });
                 }
             }
             // Symlink loops and unreadable directories: say so and keep walking.

@@ -11,6 +11,7 @@ mod catalog;
 mod cdk_app;
 mod cli;
 mod commands;
+mod config;
 mod discover;
 mod error;
 mod extract;

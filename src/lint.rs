@@ -115,7 +115,8 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
         }
         None => options.boundary_names,
     };
-    let extract_options = ExtractOptions { kind: options.kind, values: options.parameters, boundary_names };
+    let kind = options.kind.or(input.kind);
+    let extract_options = ExtractOptions { kind, values: options.parameters, boundary_names };
     let mut extraction = match extract(&root, &source.text, extract_options) {
         Some(extraction) => extraction,
         None if input.explicit => {

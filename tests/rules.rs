@@ -50,7 +50,8 @@ fn sidecar(case: &Path, extension: &str) -> PathBuf {
 fn lint_case(rule: &str, case: &Path) -> Result<String, String> {
     let case_arg = case.to_str().unwrap();
     let extra = std::fs::read_to_string(sidecar(case, "args")).unwrap_or_default();
-    let mut args = vec!["check", "--format", "json", "--select", rule];
+    // Hermetic: no iam-lint.toml above the fixtures (or the machine's temp dir) applies.
+    let mut args = vec!["check", "--no-config", "--format", "json", "--select", rule];
     args.extend(extra.lines().map(str::trim).filter(|l| !l.is_empty()));
     args.push(case_arg);
     let out = run(&args);

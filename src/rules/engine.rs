@@ -4,9 +4,9 @@ use std::collections::HashSet;
 
 use super::hit::Hit;
 use super::matcher::Scope;
-use super::pack::Logic;
+use super::pack::{Logic, Rule};
 use super::rule_set::RuleSet;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::{AppFacts, Kind, PolicyDoc, TemplateFacts};
 
 /// The findings of every applicable rule on `doc`, one per rule and location.
@@ -19,7 +19,7 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
         }
         if let Some(matcher) = &rule.document_matcher {
             let hits = matcher.evaluate(doc).into_iter().collect();
-            push_findings(&mut findings, index, rule.severity, &rule.message, doc.kind, hits);
+            push_findings(&mut findings, index, rule, &rule.message, doc.kind, hits);
         }
         let hits: Vec<Hit> = match &rule.logic {
             Logic::Check(check) => check.run(doc, &rule.params),
@@ -29,7 +29,7 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
                 .flat_map(|statement| matchers.iter().filter_map(|m| m.evaluate(&scope, statement)).flatten())
                 .collect(),
         };
-        push_findings(&mut findings, index, rule.severity, &rule.message, doc.kind, hits);
+        push_findings(&mut findings, index, rule, &rule.message, doc.kind, hits);
     }
     findings
 }
@@ -47,7 +47,7 @@ pub fn evaluate_template(rules: &RuleSet, facts: &TemplateFacts) -> Vec<Finding>
         }
         for matcher in &rule.principal_matchers {
             let message = matcher.message.as_deref().unwrap_or(&rule.message);
-            push_findings(&mut findings, index, rule.severity, message, Kind::Identity, matcher.evaluate(facts));
+            push_findings(&mut findings, index, rule, message, Kind::Identity, matcher.evaluate(facts));
         }
     }
     findings
@@ -60,21 +60,14 @@ pub fn evaluate_app(rules: &RuleSet, facts: &AppFacts) -> Vec<Finding> {
         for matcher in &rule.app_matchers {
             let message = matcher.message.as_deref().unwrap_or(&rule.message);
             let hits = matcher.evaluate(facts).into_iter().collect();
-            push_findings(&mut findings, index, rule.severity, message, Kind::Identity, hits);
+            push_findings(&mut findings, index, rule, message, Kind::Identity, hits);
         }
     }
     findings
 }
 
 /// Turns one rule's hits into findings, once per element.
-fn push_findings(
-    findings: &mut Vec<Finding>,
-    rule: usize,
-    severity: Severity,
-    message: &str,
-    kind: Kind,
-    hits: Vec<Hit>,
-) {
+fn push_findings(findings: &mut Vec<Finding>, index: usize, rule: &Rule, message: &str, kind: Kind, hits: Vec<Hit>) {
     let mut reported = HashSet::new();
     for hit in hits {
         // Two alternatives of one rule may single out the same element: report it once.
@@ -84,8 +77,9 @@ fn push_findings(
             continue;
         }
         findings.push(Finding {
-            rule,
-            severity: hit.severity.unwrap_or(severity),
+            rule: index,
+            // A config's override wins over what the rule says of a hit.
+            severity: rule.severity_override.or(hit.severity).unwrap_or(rule.severity),
             message: interpolate(message, &hit.vars),
             loc: hit.loc,
             kind,

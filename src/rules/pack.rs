@@ -70,6 +70,8 @@ pub struct Rule {
     pub name: String,
     pub pack: String,
     pub severity: Severity,
+    /// Set by a config's `[severity]`: every finding of the rule gets it.
+    pub severity_override: Option<Severity>,
     pub applies_to: Vec<Kind>,
     pub summary: String,
     pub message: String,
@@ -99,6 +101,16 @@ impl Rule {
     /// The policy kinds the rule applies to, for reading: "identity, resource".
     pub fn kinds(&self) -> String {
         self.applies_to.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Sets a parameter of the rule's built-in check (from a config's `[rules.ID]`).
+    pub fn set_param(&mut self, name: &str, values: Vec<String>) -> Result<(), String> {
+        let Logic::Check(check) = self.logic else {
+            return Err(format!("rule {} takes no parameters: it has no built-in check", self.id));
+        };
+        check_param(check, name, Some(&values))?;
+        self.params.insert(name.to_owned(), values);
+        Ok(())
     }
 
     pub fn why(&self) -> String {
@@ -263,6 +275,7 @@ impl Validator<'_> {
             name,
             pack: pack.to_owned(),
             severity: severity?,
+            severity_override: None,
             applies_to,
             summary: raw.summary,
             message: raw.message.into_inner(),
@@ -284,31 +297,33 @@ impl Validator<'_> {
         let span = raw.span();
         let mut params = Params::new();
         for (name, value) in raw.into_inner() {
-            if !check.params().contains(&name.as_str()) {
-                let known = check.params().join(", ");
-                let known = if known.is_empty() { "none".to_owned() } else { known };
-                self.error(
-                    span.clone(),
-                    format!("check `{}` has no parameter `{name}` (it takes: {known})", check.name()),
-                );
-                continue;
-            }
             let globs: Option<Vec<String>> =
                 value.as_array().and_then(|items| items.iter().map(|i| i.as_str().map(str::to_owned)).collect());
-            // Parameters ending in `-keys` list condition keys; the others, actions.
-            let (valid, example): (fn(&str) -> bool, &str) = if name.ends_with("-keys") {
-                (|k| k.contains(':') && !k.contains(char::is_whitespace), "[\"aws:ResourceTag/*\"]")
-            } else {
-                (is_action_glob, "[\"s3:GetObject\", \"ec2:Describe*\"]")
-            };
-            match globs {
-                Some(globs) if globs.iter().all(|g| valid(g)) => {
-                    params.insert(name, globs);
-                }
-                _ => self.error(span.clone(), format!("`{name}` must be a list such as {example}")),
+            match check_param(check, &name, globs.as_deref()) {
+                Ok(()) => drop(params.insert(name, globs.unwrap_or_default())),
+                Err(message) => self.error(span.clone(), message),
             }
         }
         params
+    }
+}
+
+/// Is `name` a parameter of `check`, and `values` (`None`: not a list of strings) valid for it?
+fn check_param(check: Check, name: &str, values: Option<&[String]>) -> Result<(), String> {
+    if !check.params().contains(&name) {
+        let known = check.params().join(", ");
+        let known = if known.is_empty() { "none".to_owned() } else { known };
+        return Err(format!("check `{}` has no parameter `{name}` (it takes: {known})", check.name()));
+    }
+    // Parameters ending in `-keys` list condition keys; the others, actions.
+    let (valid, example): (fn(&str) -> bool, &str) = if name.ends_with("-keys") {
+        (|k| k.contains(':') && !k.contains(char::is_whitespace), "[\"aws:ResourceTag/*\"]")
+    } else {
+        (is_action_glob, "[\"s3:GetObject\", \"ec2:Describe*\"]")
+    };
+    match values {
+        Some(values) if values.iter().all(|v| valid(v)) => Ok(()),
+        _ => Err(format!("`{name}` must be a list such as {example}")),
     }
 }
 

@@ -1,0 +1,296 @@
+//! `iam-lint.toml` (or `.iam-lint.toml`): the project's settings, found in the nearest ancestor
+//! directory of the linted paths, parsed then validated with spans so that every error points
+//! into the file. Globs are relative to the file's directory. What the config says about rules
+//! (ids, severities, parameters) is checked against the loaded rules by [`Config::apply`].
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cli::FailOn;
+use crate::discover::{display_path, io_reason};
+use crate::error::ToolError;
+use crate::finding::Severity;
+use crate::model::Kind;
+use crate::rules::RuleSet;
+use crate::source::Span;
+
+/// The names a config file may have, in the order they are looked for in each directory.
+pub const CONFIG_NAMES: [&str; 2] = ["iam-lint.toml", ".iam-lint.toml"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Parameters by rule id: `[rules.LP002]`, `allow-actions = [...]`.
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, BTreeMap<String, Vec<String>>>,
+    /// Extra rule packs. (`rules` holds the parameters: TOML cannot have `rules = [...]` and
+    /// `[rules.ID]` both.)
+    #[serde(default)]
+    packs: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    include: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    kinds: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+}
+
+/// A rule id (or prefix) as written in the config, with where.
+#[derive(Debug, Clone)]
+pub struct Named<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// The validated settings of one config file.
+#[derive(Debug)]
+pub struct Config {
+    /// The file, as shown in errors.
+    pub file: String,
+    text: Arc<str>,
+    /// Its directory: globs and pack paths are relative to it.
+    pub root: PathBuf,
+    pub select: Option<Vec<Named<String>>>,
+    pub ignore: Vec<Named<String>>,
+    pub fail_on: Option<FailOn>,
+    pub severity: Vec<(Named<String>, Severity)>,
+    /// `[rules.ID]` tables: rule, parameter name, values.
+    pub params: Vec<(Named<String>, String, Vec<String>)>,
+    pub packs: Vec<PathBuf>,
+    exclude: GlobSet,
+    include: Option<GlobSet>,
+    kinds: Vec<(Kind, GlobSet)>,
+}
+
+/// What `iam-lint init` writes: every setting, commented out, with what it does.
+pub const STARTER: &str = include_str!("config_starter.toml");
+
+/// The config that applies to `paths`: the nearest one above the first path (or the current
+/// directory).
+pub fn find_config(paths: &[PathBuf]) -> Option<PathBuf> {
+    let start = paths.first().map_or_else(|| PathBuf::from("."), |p| absolute(p));
+    let start = if start.is_dir() { start } else { start.parent()?.to_owned() };
+    start.ancestors().find_map(|dir| CONFIG_NAMES.iter().map(|name| dir.join(name)).find(|p| p.is_file()))
+}
+
+/// Reads and validates the config at `path`.
+pub fn load_config(path: &Path) -> Result<Config, Vec<ToolError>> {
+    let file = display_path(path);
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| vec![ToolError::in_file(&file, format!("cannot read the config: {}", io_reason(&err)))])?;
+    let text: Arc<str> = Arc::from(text);
+    let root = absolute(path).parent().map(Path::to_owned).unwrap_or_default();
+    let mut validator = ConfigValidator { file: &file, text: text.clone(), errors: Vec::new() };
+    let raw: RawConfig = match toml::from_str(&text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            validator.error(err.span().unwrap_or(0..0), format!("invalid config: {}", err.message()));
+            return Err(validator.errors);
+        }
+    };
+    let config = validator.config(raw, &root);
+    let mut errors = validator.errors;
+    errors.sort_by_key(|e| e.span.map(|s| s.start));
+    if errors.is_empty() { Ok(Config { file, text, root, ..config }) } else { Err(errors) }
+}
+
+struct ConfigValidator<'a> {
+    file: &'a str,
+    text: Arc<str>,
+    errors: Vec<ToolError>,
+}
+
+impl ConfigValidator<'_> {
+    fn error(&mut self, span: std::ops::Range<usize>, message: impl Into<String>) {
+        let span = Span::new(span.start, span.end);
+        self.errors.push(ToolError::at(self.file, self.text.clone(), span, message));
+    }
+
+    fn config(&mut self, raw: RawConfig, root: &Path) -> Config {
+        let fail_on = raw.fail_on.and_then(|f| match f.get_ref().as_str() {
+            "error" => Some(FailOn::Error),
+            "warning" => Some(FailOn::Warning),
+            "note" => Some(FailOn::Note),
+            "never" => Some(FailOn::Never),
+            _ => {
+                self.error(f.span(), "fail-on must be `error`, `warning`, `note` or `never`");
+                None
+            }
+        });
+        let mut severity = Vec::new();
+        for (id, level) in raw.severity {
+            match Severity::from_name(level.get_ref()) {
+                Some(level) => severity.push((named(id), level)),
+                None => self.error(level.span(), "a severity is `error`, `warning` or `note`"),
+            }
+        }
+        let params = raw
+            .rules
+            .into_iter()
+            .flat_map(|(id, table)| {
+                let id = named(id);
+                table.into_iter().map(move |(name, values)| (id.clone(), name, values))
+            })
+            .collect();
+        let mut kinds = Vec::new();
+        for (name, globs) in raw.kinds {
+            match Kind::from_name(name.get_ref()) {
+                Some(kind) => kinds.push((kind, self.globs(globs))),
+                None => self.error(name.span(), "a kind is `identity`, `resource`, `trust` or `boundary`"),
+            }
+        }
+        Config {
+            file: String::new(),
+            text: Arc::from(""),
+            root: PathBuf::new(),
+            select: raw.select.map(|s| s.into_iter().map(named).collect()),
+            ignore: raw.ignore.into_iter().map(named).collect(),
+            fail_on,
+            severity,
+            params,
+            packs: raw.packs.into_iter().map(|p| root.join(p)).collect(),
+            exclude: self.globs(raw.exclude),
+            include: raw.include.map(|globs| self.globs(globs)),
+            kinds,
+        }
+    }
+
+    /// Path globs, `*` not crossing `/` (`**` does), as in `.gitignore`.
+    fn globs(&mut self, globs: Vec<Spanned<String>>) -> GlobSet {
+        let mut set = GlobSetBuilder::new();
+        for glob in globs {
+            match GlobBuilder::new(glob.get_ref()).literal_separator(true).build() {
+                Ok(compiled) => {
+                    set.add(compiled);
+                }
+                Err(err) => self.error(glob.span(), format!("invalid glob: {}", err.kind())),
+            }
+        }
+        set.build().unwrap_or_else(|_| GlobSet::empty())
+    }
+}
+
+fn named(spanned: Spanned<String>) -> Named<String> {
+    Named { span: Span::new(spanned.span().start, spanned.span().end), value: spanned.into_inner() }
+}
+
+impl Config {
+    /// An error at `span` of this file.
+    fn error_at(&self, span: Span, message: impl Into<String>) -> ToolError {
+        ToolError::at(&self.file, self.text.clone(), span, message)
+    }
+
+    /// Checks what the config says about rules against `rules` and applies it: severities and
+    /// parameters. Selection is the caller's, with the command line's.
+    pub fn apply(&self, rules: &mut RuleSet) -> Result<(), Vec<ToolError>> {
+        let mut errors = Vec::new();
+        let selectors = self.select.iter().flatten().chain(&self.ignore);
+        for selector in selectors {
+            if !rules.rules.iter().any(|r| r.id.starts_with(&selector.value.to_ascii_uppercase())) {
+                errors.push(self.error_at(selector.span, format!("`{}` matches no rule id or prefix", selector.value)));
+            }
+        }
+        for (id, level) in &self.severity {
+            match rules.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(&id.value)) {
+                Some(rule) => rule.severity_override = Some(*level),
+                None => errors.push(self.error_at(id.span, format!("no rule has the id `{}`", id.value))),
+            }
+        }
+        for (id, name, values) in &self.params {
+            let Some(rule) = rules.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(&id.value)) else {
+                errors.push(self.error_at(id.span, format!("no rule has the id `{}`", id.value)));
+                continue;
+            };
+            if let Err(message) = rule.set_param(name, values.clone()) {
+                errors.push(self.error_at(id.span, message));
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// Is `path` (a file found while walking) left out by `exclude`/`include`?
+    pub fn excludes(&self, path: &Path) -> bool {
+        let Some(relative) = self.relative(path) else { return false };
+        self.exclude.is_match(&relative) || self.include.as_ref().is_some_and(|include| !include.is_match(&relative))
+    }
+
+    /// The kind `[kinds]` gives a bare policy file at `path`.
+    pub fn kind_of(&self, path: &Path) -> Option<Kind> {
+        let relative = self.relative(path)?;
+        self.kinds.iter().find(|(_, globs)| globs.is_match(&relative)).map(|(kind, _)| *kind)
+    }
+
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        absolute(path).strip_prefix(&self.root).ok().map(Path::to_owned)
+    }
+}
+
+/// `path` made absolute against the current directory, with `.` and `..` resolved lexically.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_owned());
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::scratch_dir;
+
+    fn config(text: &str) -> Config {
+        let dir = scratch_dir("config-unit");
+        let path = dir.join(CONFIG_NAMES[0]);
+        std::fs::write(&path, text).unwrap();
+        load_config(&path).unwrap_or_else(|e| panic!("{:?}", e.iter().map(|e| &e.message).collect::<Vec<_>>()))
+    }
+
+    #[test]
+    fn globs_are_relative_to_the_config_and_stars_stop_at_slashes() {
+        let config = config(
+            "exclude = [\"legacy/*.json\"]\ninclude = [\"**/*.json\"]\n[kinds]\ntrust = [\"roles/*/trust.json\"]\n",
+        );
+        let at = |relative: &str| config.root.join(relative);
+        assert!(config.excludes(&at("legacy/a.json")));
+        assert!(!config.excludes(&at("legacy/deeper/a.json")), "`*` does not cross `/`");
+        assert!(config.excludes(&at("notes.yaml")), "outside `include`");
+        assert!(!config.excludes(Path::new("/elsewhere/legacy/a.json")), "outside the config's directory");
+        assert_eq!(config.kind_of(&at("roles/deploy/trust.json")), Some(Kind::Trust));
+        assert_eq!(config.kind_of(&at("roles/trust.json")), None);
+    }
+
+    #[test]
+    fn paths_are_made_absolute_lexically() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(absolute(Path::new("a/./b/../c.json")), cwd.join("a/c.json"));
+        assert_eq!(absolute(Path::new("/x/../y")), PathBuf::from("/y"));
+    }
+
+    #[test]
+    fn the_nearest_config_above_the_first_path_is_found() {
+        let dir = scratch_dir("config-find");
+        std::fs::create_dir_all(dir.join("a/b")).unwrap();
+        std::fs::write(dir.join(".iam-lint.toml"), "").unwrap();
+        std::fs::write(dir.join("a/iam-lint.toml"), "").unwrap();
+        assert_eq!(find_config(&[dir.join("a/b")]), Some(dir.join("a/iam-lint.toml")));
+        assert_eq!(find_config(&[dir.join("x.json")]), Some(dir.join(".iam-lint.toml")));
+    }
+}

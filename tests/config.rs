@@ -1,0 +1,91 @@
+//! `iam-lint.toml`: found above the linted paths, every key applied, errors pointing into the
+//! file, and the starter file `iam-lint init` writes.
+
+mod common;
+
+use common::{Output, run};
+use insta::assert_snapshot;
+
+const PROJECT: &str = "testdata/config/project";
+
+fn shown(out: &Output) -> String {
+    format!("exit: {}\n--- stdout\n{}--- stderr\n{}", out.code, out.stdout, out.stderr)
+}
+
+fn concise(args: &[&str]) -> Output {
+    let mut all = vec!["check", "--format", "concise"];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+#[test]
+fn the_nearest_config_applies_every_key() {
+    // ignore (LP005, G), severity (LP003 a warning), LP002's allow-actions, exclude (legacy),
+    // include (not vendor), [kinds] (the boundary), fail-on = "error".
+    assert_snapshot!(shown(&concise(&[PROJECT])));
+    // Found above a path deeper in the project as well.
+    let deeper = concise(&[&format!("{PROJECT}/policies")]);
+    assert!(deeper.stdout.contains("boundaries/developer.json:2:3: PB001"), "{}", deeper.stdout);
+}
+
+#[test]
+fn without_the_config_everything_is_linted() {
+    let out = concise(&["--no-config", PROJECT]);
+    for file in ["legacy/old.json", "vendor/theirs.json", "LP005"] {
+        assert!(out.stdout.contains(file), "{file} missing from:\n{}", out.stdout);
+    }
+    assert!(!out.stdout.contains("PB001"), "without [kinds], the boundary is an identity policy");
+}
+
+#[test]
+fn named_files_are_linted_unless_force_exclude() {
+    let old = format!("{PROJECT}/legacy/old.json");
+    let named = concise(&[&old]);
+    assert!(named.stdout.contains("legacy/old.json"), "{}", named.stdout);
+    let forced = concise(&["--force-exclude", &old]);
+    assert_eq!(forced.stdout, "No findings in 0 files.\n");
+}
+
+#[test]
+fn the_command_line_replaces_select_adds_to_ignore_and_overrides_fail_on() {
+    let out = concise(&["--select", "LP", "--ignore", "LP001", "--fail-on", "never", PROJECT]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(!out.stdout.contains("LP001") && !out.stdout.contains("PB0"), "{}", out.stdout);
+    assert!(!out.stdout.contains("LP005"), "the config's ignore still holds: {}", out.stdout);
+    assert!(out.stdout.contains("LP004"), "{}", out.stdout);
+}
+
+#[test]
+fn config_errors_point_into_the_file() {
+    for name in ["syntax", "values", "rules"] {
+        let out = run(&["check", "--config", &format!("testdata/config/errors/{name}.toml"), PROJECT]);
+        assert_eq!(out.code, 2, "{name}: {}", out.stderr);
+        assert_snapshot!(format!("config_error_{name}"), shown(&out));
+    }
+    let missing = run(&["check", "--config", "testdata/config/errors/missing.toml", PROJECT]);
+    assert!(missing.stderr.contains("cannot read the config: no such file or directory"), "{}", missing.stderr);
+}
+
+#[test]
+fn init_writes_a_starter_that_loads_and_changes_nothing() {
+    let dir = std::env::temp_dir().join(format!("iam-lint-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // `init` writes to the current directory: run the binary there.
+    let init = |extra: &[&str]| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lint"))
+            .arg("init")
+            .args(extra)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        status.status.code()
+    };
+    assert_eq!(init(&[]), Some(0));
+    assert_eq!(init(&[]), Some(2), "an existing config is not replaced");
+    assert_eq!(init(&["--force"]), Some(0));
+    let starter = dir.join("iam-lint.toml");
+    let with = concise(&["--config", starter.to_str().unwrap(), "testdata/cli/admin.json"]);
+    let without = concise(&["--no-config", "testdata/cli/admin.json"]);
+    assert_eq!((with.code, &with.stdout), (without.code, &without.stdout), "{}", with.stderr);
+}
