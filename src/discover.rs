@@ -46,7 +46,8 @@ pub struct Discovery {
 /// A cloud assembly whose templates are linted.
 #[derive(Debug)]
 pub struct LintedAssembly {
-    pub dir: PathBuf,
+    /// Its directory, resolved.
+    pub canonical: PathBuf,
     /// The CDK app that wrote it, when its `cdk.json` is found.
     pub app: Option<CdkApp>,
 }
@@ -82,15 +83,14 @@ fn is_assembly_manifest(path: &Path) -> bool {
 /// An assembly's templates are linted as if named: each must be a template. The `cdk.json`
 /// of the app that wrote it is checked too.
 fn add_assembly(dir: &Path, found: &mut Discovery, errors: &mut Vec<ToolError>) {
+    // The same assembly may be named twice (`cdk.json ./cdk.out`): lint it once.
+    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+    if found.assemblies.iter().any(|known| known.canonical == canonical) {
+        return;
+    }
     let templates = assembly::templates(dir, errors);
-    let index = match found.assemblies.iter().position(|known| known.dir == dir) {
-        Some(index) => index,
-        None => {
-            found.assemblies.push(LintedAssembly { dir: dir.to_owned(), app: cdk_app::app_of(dir) });
-            found.assemblies.len() - 1
-        }
-    };
-    let assembly = Some(index);
+    found.assemblies.push(LintedAssembly { canonical, app: cdk_app::app_of(dir) });
+    let assembly = Some(found.assemblies.len() - 1);
     found.inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true, assembly, kind: None }));
 }
 

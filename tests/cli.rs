@@ -227,6 +227,9 @@ fn cdk_assembly_named_or_walked_and_a_skipped_one_mentioned() {
     assert_eq!((unignored.stdout, unignored.stderr), (named.stdout.clone(), String::new()));
     let app = run(&["check", "--format", "concise", "testdata/cli/cdk-app/cdk.json"]);
     assert_eq!(app.stdout, named.stdout, "a cdk.json stands for its app's assembly");
+    let twice =
+        run(&["check", "--format", "concise", "testdata/cli/cdk-app/cdk.json", "testdata/cli/cdk-app/./cdk.out"]);
+    assert_eq!(twice.stdout, named.stdout, "an assembly named twice is linted once");
 }
 
 #[test]

@@ -178,6 +178,10 @@ fn adversarial_sizes_stay_fast() {
                 format!(r#"{{"Effect":"Deny","Action":"iam:PassRole","NotResource":"{long}"}}"#),
             ]),
         ),
+        (
+            "an OIDC provider whose Url refers to itself",
+            "{\"Resources\": {\"P\": {\"Type\": \"AWS::IAM::OIDCProvider\", \"Properties\": {\"Url\": {\"Fn::Join\": [\"\", [{\"Ref\": \"P\"}, {\"Ref\": \"P\"}, {\"Ref\": \"P\"}]]}}}, \"R\": {\"Type\": \"AWS::IAM::Role\", \"Properties\": {\"AssumeRolePolicyDocument\": {\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Federated\": {\"Ref\": \"P\"}}, \"Action\": \"sts:AssumeRoleWithWebIdentity\"}]}}}}}".to_owned(),
+        ),
         ("many keys in one object", {
             let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\": 1")).collect();
             format!("{{\"Statement\": [], \"Extra\": {{{}}}}}", keys.join(","))

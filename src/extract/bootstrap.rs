@@ -20,5 +20,5 @@ pub fn is_bootstrap(root: &Node) -> bool {
 pub fn bootstrap(root: &Node, template: &Template<'_>) -> Option<Bootstrap> {
     let resources = &root.get("Resources")?.value;
     let role = resources.members().iter().find(|m| m.key == EXECUTION_ROLE)?;
-    Some(Bootstrap { execution_role: principal(role, &template.deciding())? })
+    Some(Bootstrap { execution_role: principal(role, &template.deciding(), None)? })
 }

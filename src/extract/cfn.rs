@@ -69,8 +69,9 @@ pub fn template_extraction(
     let template = Template::of(root, values);
     let mut extraction = Extraction::default();
     let Some(resources) = root.get("Resources").map(|r| &r.value) else { return extraction };
+    let globals = root.get("Globals").map(|g| &g.value);
     let principals: Vec<PrincipalResource> =
-        resources.members().iter().filter_map(|r| principal(r, &template)).collect();
+        resources.members().iter().filter_map(|r| principal(r, &template, globals)).collect();
     let is_bootstrap = is_bootstrap(root);
     let boundaries = boundary_policies(resources, &principals, &template, is_bootstrap, boundary_names);
     for resource in resources.members() {

@@ -241,7 +241,7 @@ impl<'a> Template<'a> {
                         value.split(',').map(|item| item.trim().to_owned()).collect()
                     }
                     Some(value) => vec![value],
-                    None => vec![self.provider_arn(name, depth).unwrap_or_else(|| format!("<{name}>"))],
+                    None => vec![self.provider_arn(name).unwrap_or_else(|| format!("<{name}>"))],
                 },
                 None => vec!["<Ref>".into()],
             },
@@ -251,7 +251,7 @@ impl<'a> Template<'a> {
                     _ => list(args).iter().map(one).collect(),
                 };
                 let provider = match parts.as_slice() {
-                    [name, attribute] if attribute == "Arn" => self.provider_arn(name, depth),
+                    [name, attribute] if attribute == "Arn" => self.provider_arn(name),
                     _ => None,
                 };
                 vec![provider.unwrap_or_else(|| format!("<{}>", parts.join(".")))]
@@ -330,14 +330,15 @@ impl<'a> Template<'a> {
 
     /// The ARN of the template's `AWS::IAM::OIDCProvider` `name`, from its `Url`: trust
     /// policies name providers by `Ref`, and the provider's host is what their condition keys
-    /// start with (`token.actions.githubusercontent.com:sub`).
-    fn provider_arn(&self, name: &str, depth: usize) -> Option<String> {
+    /// start with (`token.actions.githubusercontent.com:sub`). Only a literal `Url` is read: a
+    /// computed one could refer back to the provider, without end.
+    fn provider_arn(&self, name: &str) -> Option<String> {
         let resource = &self.resources?.get(name)?.value;
         if resource.get("Type")?.value.scalar_text()? != "AWS::IAM::OIDCProvider" {
             return None;
         }
-        let url = self.resolve(&resource.get("Properties")?.value.get("Url")?.value, depth + 1).into_iter().next()?;
-        let host = url.strip_prefix("https://").unwrap_or(&url);
+        let url = resource.get("Properties")?.value.get("Url")?.value.scalar_text()?;
+        let host = url.strip_prefix("https://").unwrap_or(url);
         Some(format!("arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:oidc-provider/{host}"))
     }
 

@@ -10,7 +10,7 @@ use crate::model::{Loc, PrincipalResource};
 use crate::parse::{Member, Node};
 
 /// Resource types that are or create a principal: where they list managed policies, and
-/// whether those may be bare names of AWS managed policies (SAM's `Policies`).
+/// whether they are SAM resources (whose `Policies` may name AWS managed policies bare).
 const PRINCIPAL_TYPES: [(&str, &str, bool); 5] = [
     ("AWS::IAM::Role", "ManagedPolicyArns", false),
     ("AWS::IAM::User", "ManagedPolicyArns", false),
@@ -22,18 +22,28 @@ const PRINCIPAL_TYPES: [(&str, &str, bool); 5] = [
 /// The example boundary of the CDK bootstrap template (its spelling, typo included).
 pub const BOOTSTRAP_EXAMPLE_BOUNDARY: &str = "CdkBoostrapPermissionsBoundaryPolicy";
 
-/// The principal `resource` (a member of `Resources`) declares, if any.
-pub fn principal(resource: &Member, template: &Template<'_>) -> Option<PrincipalResource> {
+/// The principal `resource` (a member of `Resources`) declares, if any. `globals` is a SAM
+/// template's `Globals` section, whose `Function` and `StateMachine` properties apply to every
+/// function and state machine that does not set its own.
+pub fn principal(resource: &Member, template: &Template<'_>, globals: Option<&Node>) -> Option<PrincipalResource> {
     let resource_type = resource.value.get("Type")?.value.scalar_text()?;
-    let (_, policies_key, bare_names) = PRINCIPAL_TYPES.iter().find(|(t, _, _)| *t == resource_type)?;
+    let (_, policies_key, sam) = PRINCIPAL_TYPES.iter().find(|(t, _, _)| *t == resource_type)?;
     let head = resource_pointer(&resource.key);
     let pointer = pointer_child(&head, "Properties");
     let properties = resource.value.get("Properties");
-    let property = |key: &str| properties.and_then(|p| p.value.get(key));
+    let global = |key: &str| {
+        let section = resource_type.strip_prefix("AWS::Serverless::")?;
+        globals?.get(section)?.value.get(key)
+    };
+    let property = |key: &str| properties.and_then(|p| p.value.get(key)).or_else(|| global(key));
+    // A SAM function given an existing `Role` creates none: SAM ignores its `Policies`.
+    if *sam && property("Role").is_some() {
+        return None;
+    }
     let mut managed_policies = Vec::new();
     if let Some(member) = property(policies_key) {
         let mut texts = resolved_texts(&member.value, &pointer_child(&pointer, policies_key), template);
-        if *bare_names {
+        if *sam {
             for text in &mut texts {
                 text.text = sam_managed_policy_arn(&text.text);
             }

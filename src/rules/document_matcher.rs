@@ -13,7 +13,7 @@ use super::hit::{Hit, code};
 use super::pack::{Validator, is_action_glob};
 use crate::catalog::without_placeholders;
 use crate::glob::{self, Case};
-use crate::model::{Effect, Loc, PolicyDoc, Statement};
+use crate::model::{ConditionEntry, Effect, Loc, PolicyDoc, Statement};
 
 /// How a rule names "this policy's own ARN".
 const OWN_ARN: &str = "{self.arn}";
@@ -85,7 +85,10 @@ enum Shortfall {
     Resource,
     ConditionKey,
     ConditionValue(String),
+    /// Conditioned, where the rule asks for no condition.
     Conditional,
+    /// Conditioned on more than the rule asks for.
+    ExtraCondition,
 }
 
 impl DocumentMatcher {
@@ -95,9 +98,19 @@ impl DocumentMatcher {
         let own = doc.own_arn.as_deref();
         let with_effect = || doc.statements.iter().filter(|s| s.effect() == Some(self.effect));
         let covers = |s: &Statement, action: &str| s.actions().is_some_and(|set| set.grants_all(action));
+        // A Deny matters only for what the document allows: a boundary that grants no `iam:`
+        // action needs no Deny of one.
+        let allowed = |action: &str| {
+            self.effect != Effect::Deny
+                || doc
+                    .statements
+                    .iter()
+                    .any(|s| s.effect() == Some(Effect::Allow) && s.actions().is_some_and(|set| set.grants_any(action)))
+        };
         let missing: Vec<&String> = self
             .actions
             .iter()
+            .filter(|action| allowed(action))
             .filter(|action| !with_effect().any(|s| self.shortfall(s, own).is_none() && covers(s, action)))
             .collect();
         if missing.is_empty() {
@@ -120,29 +133,41 @@ impl DocumentMatcher {
     }
 
     fn shortfall(&self, statement: &Statement, own: Option<&str>) -> Option<Shortfall> {
-        if let Some(target) = &self.resource {
-            let names = statement.resources().is_some_and(|set| match set.negated {
+        let resources = statement.resources();
+        let names = |target: &ArnTarget| {
+            resources.is_some_and(|set| match set.negated {
                 false => set.clause.items.iter().any(|item| may_name(&item.text, target, own)),
                 true => !set.clause.items.iter().any(|item| may_name(&item.text, target, own)),
-            });
-            if !names {
-                return Some(Shortfall::Resource);
-            }
-        }
-        let Some(required) = &self.condition else {
-            return statement.condition.is_some().then_some(Shortfall::Conditional);
-        };
-        let entries = statement.condition.iter().flat_map(|c| &c.entries);
-        let tested: Vec<_> = entries
-            .filter(|e| e.key.text.eq_ignore_ascii_case(&required.key))
-            .filter(|e| {
-                let operator = e.operator.text.strip_suffix("IfExists").unwrap_or(&e.operator.text);
-                required.operators.iter().any(|o| o == operator)
             })
-            .collect();
+        };
+        // Without a resource the rule names, the statement must apply to every resource.
+        let applies = match &self.resource {
+            Some(target) => names(target),
+            None => resources.is_some_and(|set| set.stars().next().is_some()),
+        };
+        if !applies {
+            return Some(Shortfall::Resource);
+        }
+        // `Condition: {}` is no condition.
+        let entries: Vec<&ConditionEntry> = statement.condition.iter().flat_map(|c| &c.entries).collect();
+        let Some(required) = &self.condition else {
+            return (!entries.is_empty()).then_some(Shortfall::Conditional);
+        };
+        // An unconditional statement applies more widely than the conditioned one asked for.
+        if entries.is_empty() {
+            return None;
+        }
+        let (tested, others): (Vec<&ConditionEntry>, Vec<&ConditionEntry>) = entries.into_iter().partition(|e| {
+            let operator = e.operator.text.strip_prefix("ForAllValues:").unwrap_or(&e.operator.text);
+            let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
+            e.key.text.eq_ignore_ascii_case(&required.key) && required.operators.iter().any(|o| o == operator)
+        });
         let Some(first) = tested.first() else { return Some(Shortfall::ConditionKey) };
+        if !others.is_empty() {
+            return Some(Shortfall::ExtraCondition);
+        }
         match &required.value {
-            Some(target) if !tested.iter().any(|e| e.values.iter().any(|v| may_name(v, target, own))) => {
+            Some(target) if !tested.iter().any(|e| e.values.iter().any(|v| names_only(v, target, own))) => {
                 Some(Shortfall::ConditionValue(first.values.join(", ")))
             }
             _ => None,
@@ -160,10 +185,14 @@ impl DocumentMatcher {
                     Some(ArnTarget::Glob(glob)) => code(glob),
                     _ => own,
                 };
+                let target = if self.resource.is_some() { target } else { "every resource (`*`)".into() };
                 (loc, format!("statement {label} does not apply to {target}"))
             }
             Shortfall::Conditional => {
                 (condition_loc, format!("statement {label} applies only when its condition holds"))
+            }
+            Shortfall::ExtraCondition => {
+                (condition_loc, format!("statement {label} applies only when its other conditions hold too"))
             }
             Shortfall::ConditionKey => {
                 let required = self.condition.as_ref().map(|c| (c.key.as_str(), c.operators.join(", ")));
@@ -190,6 +219,13 @@ fn may_name(pattern: &str, target: &ArnTarget, own: Option<&str>) -> bool {
     };
     glob::covers(pattern, target, Case::Sensitive)
         || glob::intersects(&without_placeholders(pattern, "*"), &without_placeholders(target, "*"), Case::Sensitive)
+}
+
+/// Could `value` (a condition value) name the target, and nothing much else? A pattern that
+/// also matches an unrelated policy (`*`, `arn:aws:iam::*:policy/*`) accepts any boundary.
+fn names_only(value: &str, target: &ArnTarget, own: Option<&str>) -> bool {
+    const UNRELATED: &str = "arn:aws:iam::123456789012:policy/an-unrelated-policy";
+    may_name(value, target, own) && !glob::covers(&without_placeholders(value, "*"), UNRELATED, Case::Sensitive)
 }
 
 impl Validator<'_> {

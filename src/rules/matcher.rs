@@ -1,6 +1,7 @@
 //! The statement matcher vocabulary (DESIGN §5): a few tests over one statement, evaluated with
 //! IAM semantics through the model's action and resource sets.
 
+use crate::catalog::without_placeholders;
 use crate::model::{Effect, Loc, PolicyDoc, Statement, Text};
 
 use super::hit::Hit;
@@ -246,30 +247,39 @@ fn principal_elements(test: &PrincipalTest, statement: &Statement) -> Option<Vec
             }
             found
         }
-        PrincipalTest::OtherAccount => {
-            aws_items().filter(|item| literal_account(&item.text).is_some()).cloned().collect()
-        }
+        PrincipalTest::OtherAccount => aws_items().filter(|item| whole_literal_account(&item.text)).cloned().collect(),
     };
     (!found.is_empty()).then_some(found)
 }
 
-/// The account of an `AWS` principal given as a literal id: `111122223333`, or an ARN in it
-/// (`arn:aws:iam::111122223333:root`). `${AWS::AccountId}` and unresolved values are not
+/// Is an `AWS` principal a whole account given as a literal id: `111122223333`, or its root
+/// (`arn:aws:iam::111122223333:root`, `arn:${AWS::Partition}:...`)? A named role or user of
+/// another account is narrow already; `${AWS::AccountId}` and unresolved values are not
 /// literal.
-fn literal_account(principal: &str) -> Option<&str> {
-    let account = match principal.strip_prefix("arn:") {
-        Some(rest) => rest.split(':').nth(3)?,
-        None => principal,
-    };
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+fn whole_literal_account(principal: &str) -> bool {
+    let is_account = |text: &str| text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit());
+    if is_account(principal) {
+        return true;
+    }
+    // The partition may be a placeholder with colons of its own (`${AWS::Partition}`).
+    let plain = without_placeholders(principal, "x");
+    let fields: Vec<&str> = plain.split(':').collect();
+    matches!(fields.as_slice(), ["arn", _, "iam", "", account, "root"] if is_account(account))
 }
 
-/// Does a condition limit the value of a key matching one of `keys`?
+/// Does a condition narrow a key matching one of `keys` to named values, also when the
+/// request lacks the key? `IfExists` and `ForAllValues:` tests hold for a request without the
+/// key, and `Bool` narrows only to `true` (`aws:PrincipalIsAWSService` false is everyone else).
 fn constrains_any(statement: &Statement, keys: &[String]) -> bool {
     let entries = statement.condition.iter().flat_map(|c| &c.entries);
-    entries
-        .filter(|entry| entry.constrains_value())
-        .any(|entry| keys.iter().any(|key| crate::glob::covers(key, &entry.key.text, crate::glob::Case::Insensitive)))
+    entries.filter(|entry| entry.constrains_value()).any(|entry| {
+        let operator = &entry.operator.text;
+        let holds_without_key = operator.ends_with("IfExists") || operator.starts_with("ForAllValues:");
+        let boolean_false = operator.ends_with("Bool") && !entry.values.iter().all(|v| v.eq_ignore_ascii_case("true"));
+        !holds_without_key
+            && !boolean_false
+            && keys.iter().any(|key| crate::glob::covers(key, &entry.key.text, crate::glob::Case::Insensitive))
+    })
 }
 
 fn resource_elements(test: &ResourceTest, statement: &Statement) -> Option<Vec<Text>> {
@@ -318,11 +328,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn literal_accounts_are_twelve_digits_alone_or_in_an_arn() {
-        assert_eq!(literal_account("111122223333"), Some("111122223333"));
-        assert_eq!(literal_account("arn:aws:iam::111122223333:role/Deployer"), Some("111122223333"));
-        assert_eq!(literal_account("arn:aws:iam::${AWS::AccountId}:root"), None);
-        assert_eq!(literal_account("<ToolingAccount>"), None);
-        assert_eq!(literal_account("11112222333"), None);
+    fn whole_accounts_are_twelve_digits_alone_or_as_root() {
+        assert!(whole_literal_account("111122223333"));
+        assert!(whole_literal_account("arn:aws:iam::111122223333:root"));
+        assert!(whole_literal_account("arn:${AWS::Partition}:iam::111122223333:root"));
+        assert!(!whole_literal_account("arn:aws:iam::111122223333:role/Deployer"));
+        assert!(!whole_literal_account("arn:aws:iam::${AWS::AccountId}:root"));
+        assert!(!whole_literal_account("<ToolingAccount>"));
+        assert!(!whole_literal_account("11112222333"));
     }
 }

@@ -16,9 +16,10 @@ const SUBJECT_SCHEMES: [(&str, &str); 5] = [
     ("oidc.eks.", "system:serviceaccount:"),
 ];
 
-/// Cognito identity pools authenticate with `amr` and `aud`, not a subject claim; SAML
-/// federation has no `sub`.
-const WITHOUT_SUBJECT: [&str; 1] = ["cognito-identity.amazonaws.com"];
+/// Web identity federation through Cognito identity pools, Google, Facebook and Login with
+/// Amazon is narrowed by the audience (`aud`, `app_id`), not a subject claim; SAML has no `sub`.
+const WITHOUT_SUBJECT: [&str; 4] =
+    ["cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com"];
 
 /// One hit per statement that lets an OIDC provider's tokens assume the role with no subject
 /// condition, or with one every subject matches.
@@ -48,7 +49,8 @@ pub(super) fn oidc_without_subject(statement: &Statement) -> Option<Hit> {
     if subject_tests.iter().any(|entry| !matches_every_subject(entry, provider.name)) {
         return None;
     }
-    let patterns = first.values.iter().map(|v| code(v)).collect::<Vec<_>>().join(", ");
+    let broad = first.values.iter().filter(|v| matches_every(v, provider.name));
+    let patterns = broad.map(|v| code(v)).collect::<Vec<_>>().join(", ");
     let problem = format!(
         "with its subject claim {} matched by {patterns}, which every subject of the provider matches",
         code(&first.key.text)
@@ -77,11 +79,17 @@ fn matches_every_subject(entry: &ConditionEntry, provider: &str) -> bool {
     if !operator.contains("Like") {
         return false;
     }
+    entry.values.iter().any(|value| matches_every(value, provider))
+}
+
+/// Does a `*Like` pattern match every subject: does its text before the first wildcard name
+/// no more than the start of the provider's claim scheme (`repo*`, `repo:*`)?
+fn matches_every(pattern: &str, provider: &str) -> bool {
     let scheme = SUBJECT_SCHEMES.iter().find(|(host, _)| provider.starts_with(host)).map_or("", |(_, scheme)| scheme);
-    entry.values.iter().any(|value| {
-        let literal = value.split(['*', '?']).next().unwrap_or_default();
-        literal.is_empty() || literal.eq_ignore_ascii_case(scheme)
-    })
+    match pattern.find(['*', '?']) {
+        Some(wildcard) => scheme.to_ascii_lowercase().starts_with(&pattern[..wildcard].to_ascii_lowercase()),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +114,8 @@ mod tests {
         assert!(matches_every_subject(&entry("StringLike", "*"), github));
         assert!(matches_every_subject(&entry("ForAnyValue:StringLike", "repo:?*"), github));
         assert!(!matches_every_subject(&entry("StringLike", "repo:octo-org/*"), github));
+        assert!(matches_every_subject(&entry("StringLike", "repo*"), github));
+        assert!(matches_every_subject(&entry("StringLike", "system:*"), "oidc.eks.eu-west-1.amazonaws.com/id/X"));
         // Without a `Like` operator, `*` is a literal character.
         assert!(!matches_every_subject(&entry("StringEquals", "repo:*"), github));
         assert!(matches_every_subject(&entry("StringLike", "organization:*"), "app.terraform.io"));
