@@ -81,6 +81,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Show findings that suppressions accepted, marked with their reason (SARIF `suppressions`)
+    #[arg(long)]
+    pub include_suppressed: bool,
+
     /// Apply the config's `exclude` to files named on the command line too (for pre-commit)
     #[arg(long)]
     pub force_exclude: bool,

@@ -132,8 +132,16 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         assemblies: &discovery.assemblies,
         boundary_names: &no_names,
     };
-    let RunOutcome { files, files_checked, policies } = lint_all(&discovery, &options);
-    let report = Report { rules: &rules, files: &files, errors: &errors, files_checked, policies };
+    let RunOutcome { files, files_checked, policies, suppressed } = lint_all(&discovery, &options);
+    let report = Report {
+        rules: &rules,
+        files: &files,
+        errors: &errors,
+        files_checked,
+        policies,
+        suppressed,
+        include_suppressed: args.include_suppressed,
+    };
 
     let format = match args.format {
         OutputFormat::Human => Format::Human(style),

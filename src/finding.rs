@@ -39,6 +39,8 @@ pub struct Finding {
     pub kind: Kind,
     /// The offending element's text, part of the line-independent fingerprint.
     pub element: String,
+    /// The text at `loc`, when it is not `element` (LP002's `*`, reported for each action).
+    pub located: Option<String>,
     /// Where in a template the finding is; `None` in a bare policy file.
     pub origin: Option<Origin>,
 }

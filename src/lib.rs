@@ -25,6 +25,7 @@ mod parse;
 mod report;
 mod rules;
 mod source;
+mod suppress;
 #[cfg(test)]
 mod test_support;
 

@@ -15,6 +15,7 @@ use crate::model::{BoundaryRequirement, Kind, Notice, TemplateFacts};
 use crate::parse::{Node, Syntax, parse};
 use crate::rules::{RuleSet, evaluate, evaluate_app, evaluate_template};
 use crate::source::Source;
+use crate::suppress::{self, Suppressed, template_suppressions};
 
 /// Larger files are refused: no policy or template comes near it (CloudFormation's own limit
 /// is 1 MB), and it bounds memory.
@@ -30,6 +31,8 @@ pub struct FileReport {
     pub source: Source,
     /// Sorted by position, then rule id.
     pub findings: Vec<Finding>,
+    /// Findings that suppressions in the file accepted: left out of reports.
+    pub suppressed: Vec<Suppressed>,
     pub errors: Vec<ToolError>,
     /// What could not be checked (SAM policy templates), by position.
     pub notices: Vec<Notice>,
@@ -52,12 +55,14 @@ pub struct TemplateSummary {
 impl FileReport {
     pub fn empty(source: Source, errors: Vec<ToolError>) -> FileReport {
         let summary = TemplateSummary::default();
-        FileReport { source, findings: Vec::new(), errors, notices: Vec::new(), policies: 0, summary }
+        let (findings, suppressed, notices) = (Vec::new(), Vec::new(), Vec::new());
+        FileReport { source, findings, suppressed, errors, notices, policies: 0, summary }
     }
 
-    /// Anything to show: findings, errors or notices.
+    /// Anything to show: findings (suppressed ones too, for `--include-suppressed`), errors or
+    /// notices.
     pub fn has_output(&self) -> bool {
-        !self.findings.is_empty() || !self.errors.is_empty() || !self.notices.is_empty()
+        !self.findings.is_empty() || !self.suppressed.is_empty() || !self.errors.is_empty() || !self.notices.is_empty()
     }
 }
 
@@ -133,20 +138,33 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
     let policies = &extraction.policies;
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
     findings.extend(evaluate_template(rules, &extraction.facts));
+    let mut notices = extraction.notices;
+    let mut suppressed = Vec::new();
     if is_template(&root) {
         for finding in &mut findings {
             finding.origin =
                 origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, &finding.element);
         }
+        let suppressions = template_suppressions(&root);
+        if !suppressions.is_empty() {
+            let outcome = suppress::apply(findings, &suppressions, rules, suppress::today());
+            findings = outcome.kept;
+            for mut finding in outcome.findings {
+                finding.origin = origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, "");
+                findings.push(finding);
+            }
+            suppressed = outcome.suppressed;
+            notices.extend(outcome.notices);
+        }
     }
     sort_findings(&mut findings, rules);
-    let mut notices = extraction.notices;
     notices.sort_by_key(|n| n.loc.span.start);
     let summary = match input.assembly {
         Some(_) => summarize(&root, extraction.facts, options.parameters),
         None => TemplateSummary::default(),
     };
-    Some(FileReport { source, findings, errors: Vec::new(), notices, policies: policies.len(), summary })
+    let policies = policies.len();
+    Some(FileReport { source, findings, suppressed, errors: Vec::new(), notices, policies, summary })
 }
 
 fn summarize(root: &Node, facts: TemplateFacts, parameters: &ParameterValues) -> TemplateSummary {

@@ -19,6 +19,7 @@ pub struct RunOutcome {
     pub files: Vec<FileReport>,
     pub files_checked: usize,
     pub policies: usize,
+    pub suppressed: usize,
 }
 
 /// What the run keeps of one linted file.
@@ -73,7 +74,8 @@ pub fn lint_all(discovery: &Discovery, options: &LintOptions<'_>) -> RunOutcome 
     let mut files: Vec<FileReport> = outcomes.into_iter().filter_map(|o| o.shown).collect();
     files.extend(extra.into_iter().filter(FileReport::has_output));
     files.sort_by(|a, b| Path::new(&a.source.name).cmp(Path::new(&b.source.name)));
-    RunOutcome { files, files_checked, policies }
+    let suppressed = files.iter().map(|f| f.suppressed.len()).sum();
+    RunOutcome { files, files_checked, policies, suppressed }
 }
 
 /// A managed policy of one template that another template of the same assembly uses as a

@@ -280,3 +280,19 @@ fn parameters_from_the_command_line_and_files_decide_bootstrap_conditions() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("--parameter `oops` is not KEY=VALUE"), "{}", bad.stderr);
 }
+
+#[test]
+fn cdk_nag_suppressions_in_an_assembly_hide_what_they_name() {
+    // IAM4 for the basic execution role and IAM5 for the bucket grant's actions are suppressed
+    // in cdk-nag's metadata; AmazonSQSFullAccess and `kms:*` are not.
+    let app = "testdata/cli/cdk-nag-app/cdk.out";
+    assert_snapshot!("cdk_nag_suppressions", shown(&run(&["check", "--format", "concise", app])));
+    let included = run(&["check", "--format", "concise", "--include-suppressed", app]);
+    assert_snapshot!("cdk_nag_suppressions_included", shown(&included));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(&["check", "--format", "sarif", "--include-suppressed", app]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let suppressed: Vec<&serde_json::Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!((results.len(), suppressed.len()), (6, 3));
+    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
+}

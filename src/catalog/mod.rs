@@ -147,7 +147,7 @@ fn list(field: &'static str) -> Vec<&'static str> {
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian calendar).
-fn days_since_epoch(date: &str) -> Option<u64> {
+pub(crate) fn days_since_epoch(date: &str) -> Option<u64> {
     let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
     let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {

@@ -3,24 +3,25 @@
 
 use std::io::{self, Write};
 
-use super::{Region, Report, message_in_context, write_notices};
+use super::{Region, Report, message_in_context, suppression_note, write_notices};
 use crate::source::LineIndex;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for file in report.files {
         let index = LineIndex::new(&file.source.text);
-        for finding in &file.findings {
+        for (finding, suppressed) in report.shown(file) {
             let at = Region::of(&index, finding.loc.span).start;
             let rule = report.rule(finding);
             let severity = finding.severity.name();
             writeln!(
                 out,
-                "{}:{}:{}: {} {severity} {}",
+                "{}:{}:{}: {} {severity} {}{}",
                 file.source.name,
                 at.line,
                 at.column,
                 rule.id,
-                message_in_context(finding)
+                message_in_context(finding),
+                suppression_note(suppressed)
             )?;
         }
     }

@@ -10,7 +10,7 @@ use miette::{
     ReportHandler, SourceCode,
 };
 
-use super::{Report, message_in_context, write_notices};
+use super::{Report, message_in_context, suppression_note, write_notices};
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
 use crate::rules::Rule;
@@ -29,8 +29,9 @@ pub fn write(report: &Report<'_>, style: HumanStyle, out: &mut dyn Write) -> io:
     let handler = handler(style);
     for file in report.files {
         let source = NamedSource::new(&file.source.name, file.source.text.clone());
-        for finding in &file.findings {
-            render(handler.as_ref(), &FindingDiagnostic { rule: report.rule(finding), finding, source: &source }, out)?;
+        for (finding, suppressed) in report.shown(file) {
+            let diagnostic = FindingDiagnostic { rule: report.rule(finding), finding, suppressed, source: &source };
+            render(handler.as_ref(), &diagnostic, out)?;
         }
     }
     write_notices(report, out)?;
@@ -85,18 +86,20 @@ impl fmt::Display for Rendered<'_> {
 struct FindingDiagnostic<'a> {
     rule: &'a Rule,
     finding: &'a Finding,
+    /// The reason, when a suppression accepted the finding.
+    suppressed: Option<&'a str>,
     source: &'a NamedSource<Arc<str>>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&message_in_context(self.finding))
+        fmt::Display::fmt(self, f)
     }
 }
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&message_in_context(self.finding))
+        write!(f, "{}{}", message_in_context(self.finding), suppression_note(self.suppressed))
     }
 }
 

@@ -41,6 +41,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    /// Findings suppressions accepted (not counted in `findings`).
+    suppressed: usize,
     tool_errors: usize,
 }
 
@@ -63,6 +65,14 @@ struct JsonFinding<'a> {
     /// In a template: the resource and the property path, the CDK construct path and the
     /// `Fn::If` conditions; `null` in a bare policy.
     template: Option<&'a Origin>,
+    /// With `--include-suppressed`: why a suppression accepted the finding; else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    justification: &'a str,
 }
 
 #[derive(Serialize)]
@@ -78,7 +88,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut findings = Vec::new();
     for file in report.files {
         let index = LineIndex::new(&file.source.text);
-        for finding in &file.findings {
+        for (finding, suppressed) in report.shown(file) {
             let rule = report.rule(finding);
             let region = Region::of(&index, finding.loc.span);
             findings.push(JsonFinding {
@@ -96,6 +106,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 element: &finding.element,
                 docs: &rule.docs,
                 template: finding.origin.as_ref(),
+                suppression: suppressed.map(|justification| JsonSuppression { justification }),
             });
         }
     }
@@ -123,6 +134,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         errors: counts.errors,
         warnings: counts.warnings,
         notes: counts.notes,
+        suppressed: report.suppressed,
         tool_errors: errors.len(),
     };
     let document = JsonReport {

@@ -30,6 +30,10 @@ pub struct Report<'a> {
     pub errors: &'a [ToolError],
     pub files_checked: usize,
     pub policies: usize,
+    /// Findings suppressions accepted, in every file.
+    pub suppressed: usize,
+    /// Show the suppressed findings too, marked (`--include-suppressed`).
+    pub include_suppressed: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +52,17 @@ impl Counts {
 impl Report<'_> {
     pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
         self.files.iter().flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+
+    /// The findings of `file` to show, by position, each with the reason it is suppressed:
+    /// the suppressed ones only with `--include-suppressed`.
+    pub fn shown<'f>(&self, file: &'f FileReport) -> Vec<(&'f Finding, Option<&'f str>)> {
+        let mut shown: Vec<(&Finding, Option<&str>)> = file.findings.iter().map(|f| (f, None)).collect();
+        if self.include_suppressed {
+            shown.extend(file.suppressed.iter().map(|s| (&s.finding, Some(s.justification.as_str()))));
+            shown.sort_by_key(|(f, _)| (f.loc.span.start, f.loc.span.end, &self.rules.rules[f.rule].id));
+        }
+        shown
     }
 
     pub fn rule(&self, finding: &Finding) -> &Rule {
@@ -109,12 +124,20 @@ impl Report<'_> {
                 with
             )
         };
+        if self.suppressed > 0 {
+            line.push_str(&format!(" {} suppressed.", self.suppressed));
+        }
         let errors = self.tool_errors().count();
         if errors > 0 {
             line.push_str(&format!(" {} could not be linted.", plural(errors, "input")));
         }
         line
     }
+}
+
+/// How a shown suppressed finding is marked in text output.
+pub fn suppression_note(justification: Option<&str>) -> String {
+    justification.map(|reason| format!(" [suppressed: {reason}]")).unwrap_or_default()
 }
 
 /// A finding's message with what the template adds: the `Fn::If` conditions it depends on and

@@ -220,6 +220,15 @@ struct SarifResult<'a> {
     locations: [Location<'a>; 1],
     partial_fingerprints: Fingerprints,
     properties: ResultProperties,
+    /// Present only for a finding a suppression accepted (`--include-suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 #[derive(Serialize)]
@@ -270,7 +279,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut results = Vec::new();
     for file in report.files {
         let index = LineIndex::new(&file.source.text);
-        for finding in &file.findings {
+        for (finding, suppressed) in report.shown(file) {
             let rule = report.rule(finding);
             let region = Region::of(&index, finding.loc.span);
             results.push(SarifResult {
@@ -286,6 +295,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                     key: fingerprint(&[&rule.id, &file.source.name, &finding.loc.pointer, &finding.element]),
                 },
                 properties: ResultProperties { policy_kind: finding.kind.name() },
+                suppressions: suppressed.map(|justification| [Suppression { kind: "inSource", justification }]),
             });
         }
     }

@@ -31,10 +31,12 @@ pub(crate) enum Check {
     ResourceTypeMismatch,
     PolicyTooLarge,
     OidcTrustWithoutSubject,
+    SuppressionWithoutReason,
+    UnusedSuppression,
 }
 
 impl Check {
-    pub(crate) const ALL: [Check; 19] = [
+    pub(crate) const ALL: [Check; 21] = [
         Check::MissingVersion,
         Check::InvalidVersion,
         Check::InvalidEffect,
@@ -54,6 +56,8 @@ impl Check {
         Check::ResourceTypeMismatch,
         Check::PolicyTooLarge,
         Check::OidcTrustWithoutSubject,
+        Check::SuppressionWithoutReason,
+        Check::UnusedSuppression,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -77,6 +81,8 @@ impl Check {
             Check::ResourceTypeMismatch => "resource-type-mismatch",
             Check::PolicyTooLarge => "policy-too-large",
             Check::OidcTrustWithoutSubject => "oidc-trust-without-subject",
+            Check::SuppressionWithoutReason => "suppression-without-reason",
+            Check::UnusedSuppression => "unused-suppression",
         }
     }
 
@@ -99,6 +105,7 @@ impl Check {
             Check::WildcardResource => &["sid", "action", "resource", "detail"],
             Check::ResourceTypeMismatch => &["sid", "resource", "problem"],
             Check::OidcTrustWithoutSubject => &["sid", "provider", "problem"],
+            Check::SuppressionWithoutReason | Check::UnusedSuppression => &["id"],
             Check::InvalidEffect
             | Check::ActionNotActionConflict
             | Check::ResourceNotResourceConflict
@@ -151,6 +158,8 @@ impl Check {
             Check::OidcTrustWithoutSubject => {
                 doc.statements.iter().filter_map(trust_checks::oidc_without_subject).collect()
             }
+            // Reported by the suppression engine (`crate::suppress`), not from a document.
+            Check::SuppressionWithoutReason | Check::UnusedSuppression => Vec::new(),
         }
     }
 }

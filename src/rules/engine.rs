@@ -84,13 +84,14 @@ fn push_findings(findings: &mut Vec<Finding>, index: usize, rule: &Rule, message
             loc: hit.loc,
             kind,
             element: hit.element,
+            located: hit.located,
             origin: None,
         });
     }
 }
 
 /// Replaces each `{name}` with its value; the pack loader has checked every name exists.
-fn interpolate(template: &str, vars: &[(&'static str, String)]) -> String {
+pub fn interpolate(template: &str, vars: &[(&'static str, String)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -18,11 +18,14 @@ pub(crate) struct Hit {
     pub vars: Vec<(&'static str, String)>,
     /// A severity other than the rule's, for a hit the rule is less sure of.
     pub severity: Option<Severity>,
+    /// The text at `loc`, when the element is something else (LP002 reports an action at
+    /// the `*` it is allowed on).
+    pub located: Option<String>,
 }
 
 impl Hit {
     pub(crate) fn new(loc: Loc, element: &str, vars: Vec<(&'static str, String)>) -> Hit {
-        Hit { loc, element: element.to_owned(), vars, severity: None }
+        Hit { loc, element: element.to_owned(), vars, severity: None, located: None }
     }
 
     pub(crate) fn at(text: &Text, vars: Vec<(&'static str, String)>) -> Hit {

@@ -118,6 +118,7 @@ fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mu
         ];
         // The element is the action: one `*` may be reported for several actions.
         let mut hit = Hit::new(star.loc.clone(), &item.text, vars);
+        hit.located = Some(star.text.clone());
         if !certain || scoping.is_some() {
             hit.severity = Some(Severity::Note);
         }

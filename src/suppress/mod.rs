@@ -1,0 +1,199 @@
+//! Suppressions: findings a project has decided to accept, each with a reason, where they live.
+//! Written in a template (`Metadata.iam-lint.suppress`, and cdk-nag's
+//! `Metadata.cdk_nag.rules_to_suppress`, mapped through each rule's `aliases`), on a resource or
+//! for the whole template. A suppression without a reason (S001) or past its `expires` date
+//! suppresses nothing; one that matches no finding is reported (S002).
+
+mod sources;
+
+use regex::Regex;
+
+use crate::catalog::days_since_epoch;
+use crate::finding::Finding;
+use crate::model::{Loc, Notice};
+use crate::rules::{Rule, RuleSet, interpolate};
+
+pub use sources::template_suppressions;
+
+/// Reasons shorter than this say nothing (cdk-nag requires as many).
+const MIN_REASON_CHARS: usize = 10;
+
+/// Who wrote a suppression, which decides how its ids and `applies-to` are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// iam-lint's own: rule ids, `applies-to` globs over the offending element.
+    IamLint,
+    /// cdk-nag v2: peer ids (`AwsSolutions-IAM5`) through aliases, `applies_to` finding texts
+    /// such as `Resource::*` or `Action::s3:*`, or `{regex: "/.../"}`.
+    CdkNag,
+}
+
+/// Which findings a suppression's `applies-to` entry accepts.
+#[derive(Debug, Clone)]
+pub enum AppliesTo {
+    /// A glob over the element (iam-lint), or a finding text (cdk-nag), matched exactly.
+    Text(String),
+    Regex(Regex),
+}
+
+/// One suppression, as written.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub dialect: Dialect,
+    /// The rule id or peer id as written, without a granular `[...]` part.
+    pub id: String,
+    /// Empty: every finding of the rule in scope.
+    pub applies_to: Vec<AppliesTo>,
+    /// The resource it is written on; `None` for the whole template.
+    pub resource: Option<String>,
+    pub reason: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub expires: Option<String>,
+    /// Where it is written, for S001, S002 and expiry notices.
+    pub loc: Loc,
+}
+
+/// A finding a suppression accepted, with the reason given.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub justification: String,
+}
+
+/// What applying a file's suppressions did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub kept: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    /// Suppression findings: S001 (no reason), S002 (unused).
+    pub findings: Vec<Finding>,
+    /// Expired suppressions, which suppress nothing.
+    pub notices: Vec<Notice>,
+}
+
+impl Suppression {
+    /// Does it name `rule`: by id, or (cdk-nag) by one of its aliases?
+    fn names(&self, rule: &Rule) -> bool {
+        match self.dialect {
+            Dialect::IamLint => rule.id.eq_ignore_ascii_case(&self.id),
+            Dialect::CdkNag => rule.aliases.contains(&self.id),
+        }
+    }
+
+    fn covers(&self, rule: &Rule, finding: &Finding) -> bool {
+        if !self.names(rule) {
+            return false;
+        }
+        if let Some(resource) = &self.resource
+            && finding.origin.as_ref().is_none_or(|o| &o.logical_id != resource)
+        {
+            return false;
+        }
+        if self.applies_to.is_empty() {
+            return true;
+        }
+        let text = match self.dialect {
+            Dialect::IamLint => finding.element.clone(),
+            Dialect::CdkNag => nag_text(finding),
+        };
+        self.applies_to.iter().any(|entry| match (entry, self.dialect) {
+            (AppliesTo::Regex(regex), _) => regex.is_match(&text),
+            (AppliesTo::Text(glob), Dialect::IamLint) => crate::glob::covers(glob, &text, crate::glob::Case::Sensitive),
+            (AppliesTo::Text(exact), Dialect::CdkNag) => *exact == text,
+        })
+    }
+
+    fn has_reason(&self) -> bool {
+        self.reason.as_ref().is_some_and(|r| r.trim().chars().count() >= MIN_REASON_CHARS)
+    }
+
+    fn expired(&self, today: u64) -> bool {
+        self.expires.as_deref().and_then(days_since_epoch).is_some_and(|day| day < today)
+    }
+}
+
+/// How cdk-nag writes the element of a finding in `applies_to`: `Resource::<Bucket.Arn>/*`,
+/// `Action::s3:*`, `Policy::arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess`. CloudFormation
+/// variables `${X}` read as cdk-nag's `<X>`.
+fn nag_text(finding: &Finding) -> String {
+    // The innermost element key of the pointer says what the element is.
+    let key = finding.loc.pointer.rsplit('/').find(|token| {
+        matches!(*token, "Action" | "NotAction" | "Resource" | "NotResource" | "ManagedPolicyArns" | "Policies")
+    });
+    let kind = match key {
+        Some("Resource" | "NotResource") => "Resource",
+        Some("ManagedPolicyArns" | "Policies") => "Policy",
+        _ => "Action",
+    };
+    let text = if kind == "Resource" { finding.located.as_ref().unwrap_or(&finding.element) } else { &finding.element };
+    format!("{kind}::{}", text.replace("${", "<").replace('}', ">"))
+}
+
+/// Applies a file's suppressions to its findings; S001 and S002 are reported when selected.
+pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], rules: &RuleSet, today: u64) -> Outcome {
+    let mut outcome = Outcome::default();
+    if suppressions.is_empty() {
+        outcome.kept = findings;
+        return outcome;
+    }
+    let live: Vec<bool> = suppressions.iter().map(|s| s.has_reason() && !s.expired(today)).collect();
+    let mut used = vec![false; suppressions.len()];
+    for finding in findings {
+        let rule = &rules.rules[finding.rule];
+        let by = (0..suppressions.len()).find(|&i| live[i] && suppressions[i].covers(rule, &finding));
+        match by {
+            Some(i) => {
+                used[i] = true;
+                let justification = suppressions[i].reason.clone().unwrap_or_default();
+                outcome.suppressed.push(Suppressed { finding, justification });
+            }
+            None => outcome.kept.push(finding),
+        }
+    }
+    // cdk-nag's `applyToChildren` writes one suppression on a construct's every resource: a
+    // copy that matched nothing is not unused when another copy matched.
+    let copy_used = |i: usize| {
+        let this = &suppressions[i];
+        this.dialect == Dialect::CdkNag
+            && suppressions.iter().zip(&used).any(|(other, used)| {
+                *used && other.dialect == Dialect::CdkNag && other.id == this.id && other.reason == this.reason
+            })
+    };
+    let rule_index = |id: &str| rules.rules.iter().position(|r| r.id == id);
+    for (i, suppression) in suppressions.iter().enumerate() {
+        if !suppression.has_reason() {
+            outcome.findings.extend(rule_index("S001").map(|s001| suppression_finding(rules, s001, suppression)));
+        } else if suppression.expired(today) {
+            let expires = suppression.expires.as_deref().unwrap_or_default();
+            let message = format!(
+                "the suppression of `{}` expired on {expires}: its findings are reported again",
+                suppression.id
+            );
+            outcome.notices.push(Notice { loc: suppression.loc.clone(), message });
+        } else if !used[i] && !copy_used(i) && rules.rules.iter().any(|rule| suppression.names(rule)) {
+            // A suppression of a rule that did not run (`--select`) is not unused.
+            outcome.findings.extend(rule_index("S002").map(|s002| suppression_finding(rules, s002, suppression)));
+        }
+    }
+    outcome
+}
+
+fn suppression_finding(rules: &RuleSet, index: usize, suppression: &Suppression) -> Finding {
+    let rule = &rules.rules[index];
+    Finding {
+        rule: index,
+        severity: rule.severity_override.unwrap_or(rule.severity),
+        message: interpolate(&rule.message, &[("id", format!("`{}`", suppression.id))]),
+        loc: suppression.loc.clone(),
+        kind: crate::model::Kind::Identity,
+        element: suppression.id.clone(),
+        located: None,
+        origin: None,
+    }
+}
+
+/// Today, as days since 1970-01-01 (UTC).
+pub fn today() -> u64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    now.as_secs() / 86_400
+}
