@@ -81,6 +81,15 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Report only findings not recorded in this baseline (see --write-baseline)
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE, as a baseline for later runs; this run then
+    /// reports none of them
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Show findings that suppressions accepted, marked with their reason (SARIF `suppressions`)
     #[arg(long)]
     pub include_suppressed: bool,

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::baseline::{Baseline, write_baseline};
 use crate::catalog::catalog;
 use crate::cli::{
     CatalogArgs, CheckArgs, Cli, Command, ExplainArgs, FailOn, InitArgs, OutputFormat, RulesArgs, RulesFormat,
@@ -132,7 +133,17 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         assemblies: &discovery.assemblies,
         boundary_names: &no_names,
     };
-    let RunOutcome { files, files_checked, policies, suppressed } = lint_all(&discovery, &options);
+    let RunOutcome { mut files, files_checked, policies, suppressed } = lint_all(&discovery, &options);
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(path), _) => Some(Baseline::load(path).map_err(|e| vec![e])?),
+        (None, Some(path)) => {
+            let count = write_baseline(path, &files, &rules).map_err(|e| vec![e])?;
+            best_effort(writeln!(io.stderr, "note: wrote {count} findings to the baseline {}", display_path(path)));
+            Some(Baseline::load(path).map_err(|e| vec![e])?)
+        }
+        (None, None) => None,
+    };
+    let baselined = baseline.map(|b| b.apply(&mut files, &rules));
     let report = Report {
         rules: &rules,
         files: &files,
@@ -141,6 +152,7 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         policies,
         suppressed,
         include_suppressed: args.include_suppressed,
+        baselined,
     };
 
     let format = match args.format {

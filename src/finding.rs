@@ -41,8 +41,33 @@ pub struct Finding {
     pub element: String,
     /// The text at `loc`, when it is not `element` (LP002's `*`, reported for each action).
     pub located: Option<String>,
+    /// `loc.pointer` with each statement's position replaced by its `Sid` where it has one
+    /// (`/Statement/Sid=Deploy/Action/0`): statements added above do not move it.
+    pub anchor: String,
     /// Where in a template the finding is; `None` in a bare policy file.
     pub origin: Option<Origin>,
+}
+
+impl Finding {
+    /// The finding's line-independent key (SARIF `partialFingerprints`, baselines): rule,
+    /// file, anchor (the JSON pointer, statements named by `Sid`) and the offending text.
+    /// Lines may move, and statements with a `Sid` may be added or reordered; the key stays.
+    pub fn fingerprint(&self, rule_id: &str, file: &str) -> String {
+        fingerprint(&[rule_id, file, &self.anchor, &self.element])
+    }
+}
+
+/// A line-independent key: rule, file, JSON pointer and the offending text (FNV-1a, 64 bits,
+/// written out so that it never changes with the compiler's hasher).
+fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 /// A finding's place in a CloudFormation template.
@@ -55,4 +80,17 @@ pub struct Origin {
     pub construct: Option<String>,
     /// The `Fn::If` conditions the element is deployed under, as "`IsProd` is false".
     pub conditions: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_separate_parts() {
+        assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
+        assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
+        // Pinned (computed independently): a change here re-opens every dismissed alert on GitHub.
+        assert_eq!(fingerprint(&["LP003", "p.json", "/Statement/0/Action", "iam:PassRole"]), "ae92f5a2a2f44a6a");
+    }
 }

@@ -7,6 +7,7 @@
 //! `error::ToolError`s and never mix with findings. `main` is a thin shell around [`run`].
 
 mod assembly;
+mod baseline;
 mod catalog;
 mod cdk_app;
 mod cli;

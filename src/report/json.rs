@@ -43,6 +43,12 @@ struct Summary {
     notes: usize,
     /// Findings suppressions accepted (not counted in `findings`).
     suppressed: usize,
+    /// With `--baseline`: findings it holds (not counted in `findings`), and its entries no
+    /// finding matched (fixed since); absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
     tool_errors: usize,
 }
 
@@ -135,6 +141,8 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         warnings: counts.warnings,
         notes: counts.notes,
         suppressed: report.suppressed,
+        baselined: report.baselined.map(|c| c.baselined),
+        fixed: report.baselined.map(|c| c.fixed),
         tool_errors: errors.len(),
     };
     let document = JsonReport {

@@ -11,6 +11,7 @@ mod sarif;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use crate::baseline::BaselineCounts;
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
@@ -34,6 +35,8 @@ pub struct Report<'a> {
     pub suppressed: usize,
     /// Show the suppressed findings too, marked (`--include-suppressed`).
     pub include_suppressed: bool,
+    /// With `--baseline`: findings it holds (left out) and entries fixed since.
+    pub baselined: Option<BaselineCounts>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +129,9 @@ impl Report<'_> {
         };
         if self.suppressed > 0 {
             line.push_str(&format!(" {} suppressed.", self.suppressed));
+        }
+        if let Some(counts) = self.baselined {
+            line.push_str(&format!(" {} in the baseline, {} fixed since.", counts.baselined, counts.fixed));
         }
         let errors = self.tool_errors().count();
         if errors > 0 {

@@ -31,7 +31,26 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
         };
         push_findings(&mut findings, index, rule, &rule.message, doc.kind, hits);
     }
+    for finding in &mut findings {
+        finding.anchor = anchor(doc, &finding.loc.pointer);
+    }
     findings
+}
+
+/// `pointer` with the position of the statement it is in replaced by the statement's `Sid`,
+/// when it has one.
+fn anchor(doc: &PolicyDoc, pointer: &str) -> String {
+    let prefix = format!("{}/Statement/", doc.head.pointer);
+    let named = pointer.strip_prefix(&prefix).and_then(|rest| {
+        let (position, tail) = rest.split_once('/').map_or((rest, ""), |(p, t)| (p, t));
+        let index: usize = position.parse().ok()?;
+        let statement =
+            doc.statements.iter().find(|s| s.index == index && s.loc.pointer.ends_with(&format!("/{index}")))?;
+        let sid = statement.sid.as_ref().filter(|sid| !sid.text.is_empty())?;
+        let separator = if tail.is_empty() { "" } else { "/" };
+        Some(format!("{prefix}Sid={}{separator}{tail}", sid.text.replace('~', "~0").replace('/', "~1")))
+    });
+    named.unwrap_or_else(|| pointer.to_owned())
 }
 
 /// The findings of the template-level matchers (`[[rule.principal]]`) on a template's facts.
@@ -76,6 +95,7 @@ fn push_findings(findings: &mut Vec<Finding>, index: usize, rule: &Rule, message
         if !reported.insert((hit.loc.pointer.clone(), hit.loc.span, hit.element.clone())) {
             continue;
         }
+        let anchor = hit.loc.pointer.clone();
         findings.push(Finding {
             rule: index,
             // A config's override wins over what the rule says of a hit.
@@ -85,6 +105,7 @@ fn push_findings(findings: &mut Vec<Finding>, index: usize, rule: &Rule, message
             kind,
             element: hit.element,
             located: hit.located,
+            anchor,
             origin: None,
         });
     }

@@ -188,6 +188,7 @@ fn suppression_finding(rules: &RuleSet, index: usize, suppression: &Suppression)
         kind: crate::model::Kind::Identity,
         element: suppression.id.clone(),
         located: None,
+        anchor: suppression.loc.pointer.clone(),
         origin: None,
     }
 }
