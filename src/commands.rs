@@ -132,6 +132,7 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         parameters: &parameters,
         assemblies: &discovery.assemblies,
         boundary_names: &no_names,
+        config: config.as_ref(),
     };
     let RunOutcome { mut files, files_checked, policies, suppressed } = lint_all(&discovery, &options);
     let baseline = match (&args.baseline, &args.write_baseline) {

@@ -11,13 +11,16 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::catalog::days_since_epoch;
 use crate::cli::FailOn;
 use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
 use crate::finding::Severity;
 use crate::model::Kind;
+use crate::model::Loc;
 use crate::rules::RuleSet;
 use crate::source::Span;
+use crate::suppress::{AppliesTo, Dialect, Suppression};
 
 /// The names a config file may have, in the order they are looked for in each directory.
 pub const CONFIG_NAMES: [&str; 2] = ["iam-lint.toml", ".iam-lint.toml"];
@@ -43,6 +46,24 @@ struct RawConfig {
     include: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     kinds: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    suppress: Vec<Spanned<RawSuppress>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSuppress {
+    rule: Spanned<String>,
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    resource: Option<String>,
+    action: Option<String>,
+    sid: Option<String>,
+    reason: Option<String>,
+    expires: Option<Spanned<toml::Value>>,
+    /// Who to ask about it; iam-lint only keeps it.
+    #[allow(dead_code)]
+    owner: Option<String>,
 }
 
 /// A rule id (or prefix) as written in the config, with where.
@@ -70,6 +91,8 @@ pub struct Config {
     exclude: GlobSet,
     include: Option<GlobSet>,
     kinds: Vec<(Kind, GlobSet)>,
+    /// `[[suppress]]` entries: each with the files it applies to.
+    pub suppress: Vec<(GlobSet, Suppression)>,
 }
 
 /// What `iam-lint init` writes: every setting, commented out, with what it does.
@@ -149,6 +172,32 @@ impl ConfigValidator<'_> {
                 None => self.error(name.span(), "a kind is `identity`, `resource`, `trust` or `boundary`"),
             }
         }
+        let mut suppress = Vec::new();
+        for entry in raw.suppress {
+            let loc = Loc { pointer: String::new(), span: Span::new(entry.span().start, entry.span().end) };
+            let entry = entry.into_inner();
+            let expires = entry.expires.and_then(|value| match value.get_ref() {
+                toml::Value::Datetime(date) if date.time.is_none() => Some(date.to_string()),
+                toml::Value::String(text) if days_since_epoch(text).is_some() => Some(text.clone()),
+                _ => {
+                    self.error(value.span(), "expires is a date: `expires = 2027-01-31`");
+                    None
+                }
+            });
+            let paths = if entry.paths.is_empty() { vec![Spanned::new(0..0, "**".to_owned())] } else { entry.paths };
+            let suppression = Suppression {
+                dialect: Dialect::IamLint,
+                id: entry.rule.into_inner(),
+                applies_to: entry.action.into_iter().map(AppliesTo::Text).collect(),
+                resource: entry.resource,
+                sid: entry.sid,
+                reason: entry.reason,
+                expires,
+                loc,
+                in_config: true,
+            };
+            suppress.push((self.globs(paths), suppression));
+        }
         Config {
             file: String::new(),
             text: Arc::from(""),
@@ -162,6 +211,7 @@ impl ConfigValidator<'_> {
             exclude: self.globs(raw.exclude),
             include: raw.include.map(|globs| self.globs(globs)),
             kinds,
+            suppress,
         }
     }
 
@@ -222,6 +272,18 @@ impl Config {
     pub fn excludes(&self, path: &Path) -> bool {
         let Some(relative) = self.relative(path) else { return false };
         self.exclude.is_match(&relative) || self.include.as_ref().is_some_and(|include| !include.is_match(&relative))
+    }
+
+    /// The `[[suppress]]` entries for the file at `path`, with their index in the config.
+    pub fn suppressions_for(&self, path: &Path) -> Vec<(usize, Suppression)> {
+        let Some(relative) = self.relative(path) else { return Vec::new() };
+        let entries = self.suppress.iter().enumerate();
+        entries.filter(|(_, (paths, _))| paths.is_match(&relative)).map(|(i, (_, s))| (i, s.clone())).collect()
+    }
+
+    /// The config file's text, for findings and notices about its suppressions.
+    pub fn source(&self) -> crate::source::Source {
+        crate::source::Source { name: self.file.clone(), text: self.text.clone() }
     }
 
     /// The kind `[kinds]` gives a bare policy file at `path`.

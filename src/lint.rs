@@ -6,6 +6,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use crate::cdk_app::{CdkApp, app_facts};
+use crate::config::Config;
 use crate::discover::LintedAssembly;
 use crate::discover::{Input, display_path, io_reason};
 use crate::error::ToolError;
@@ -39,6 +40,9 @@ pub struct FileReport {
     pub policies: usize,
     /// For a template of a cloud assembly: what the assembly-wide checks need of it.
     pub summary: TemplateSummary,
+    /// The config's `[[suppress]]` entries (by index) that applied to this file, and whether
+    /// each matched a finding.
+    pub config_entries: Vec<(usize, bool)>,
 }
 
 /// What the checks of a whole cloud assembly need of one of its templates.
@@ -56,7 +60,7 @@ impl FileReport {
     pub fn empty(source: Source, errors: Vec<ToolError>) -> FileReport {
         let summary = TemplateSummary::default();
         let (findings, suppressed, notices) = (Vec::new(), Vec::new(), Vec::new());
-        FileReport { source, findings, suppressed, errors, notices, policies: 0, summary }
+        FileReport { source, findings, suppressed, errors, notices, policies: 0, summary, config_entries: Vec::new() }
     }
 
     /// Anything to show: findings (suppressed ones too, for `--include-suppressed`), errors or
@@ -78,6 +82,8 @@ pub struct LintOptions<'a> {
     pub assemblies: &'a [LintedAssembly],
     /// Managed policy names other templates use as permissions boundaries.
     pub boundary_names: &'a BTreeSet<String>,
+    /// The run's config, for its `[[suppress]]` entries.
+    pub config: Option<&'a Config>,
 }
 
 /// Lints one file; `None` when a walked file turns out not to be ours.
@@ -139,23 +145,34 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
     findings.extend(evaluate_template(rules, &extraction.facts));
     let mut notices = extraction.notices;
-    let mut suppressed = Vec::new();
-    if is_template(&root) {
+    let template = is_template(&root);
+    let mut suppressions = Vec::new();
+    if template {
         for finding in &mut findings {
             finding.origin =
                 origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, &finding.element);
         }
-        let suppressions = template_suppressions(&root);
-        if !suppressions.is_empty() {
-            let outcome = suppress::apply(findings, &suppressions, rules, suppress::today());
-            findings = outcome.kept;
-            for mut finding in outcome.findings {
+        suppressions = template_suppressions(&root);
+    }
+    // The config's suppressions for this file come last: their use is reported by index.
+    let in_file = suppressions.len();
+    let from_config = options.config.map(|c| c.suppressions_for(&input.path)).unwrap_or_default();
+    suppressions.extend(from_config.iter().map(|(_, s)| s.clone()));
+    let mut suppressed = Vec::new();
+    let mut config_entries = Vec::new();
+    if !suppressions.is_empty() {
+        let outcome = suppress::apply(findings, &suppressions, rules, suppress::today());
+        findings = outcome.kept;
+        for mut finding in outcome.findings {
+            if template {
                 finding.origin = origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, "");
-                findings.push(finding);
             }
-            suppressed = outcome.suppressed;
-            notices.extend(outcome.notices);
+            findings.push(finding);
         }
+        suppressed = outcome.suppressed;
+        notices.extend(outcome.notices);
+        let used = &outcome.used[in_file..];
+        config_entries = from_config.iter().zip(used).map(|((i, _), used)| (*i, *used)).collect();
     }
     sort_findings(&mut findings, rules);
     notices.sort_by_key(|n| n.loc.span.start);
@@ -164,7 +181,8 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
         None => TemplateSummary::default(),
     };
     let policies = policies.len();
-    Some(FileReport { source, findings, suppressed, errors: Vec::new(), notices, policies, summary })
+    let errors = Vec::new();
+    Some(FileReport { source, findings, suppressed, errors, notices, policies, summary, config_entries })
 }
 
 fn summarize(root: &Node, facts: TemplateFacts, parameters: &ParameterValues) -> TemplateSummary {

@@ -13,6 +13,7 @@ use crate::discover::{Discovery, Input, display_path};
 use crate::error::ToolError;
 use crate::lint::{FileReport, LintOptions, TemplateSummary, lint_app, lint_file};
 use crate::source::Source;
+use crate::suppress::{self, Suppression};
 
 /// What a run found: the reports to show, in path order, and its counts.
 pub struct RunOutcome {
@@ -29,6 +30,7 @@ struct Linted {
     clean: bool,
     policies: usize,
     summary: TemplateSummary,
+    config_entries: Vec<(usize, bool)>,
     /// The report, when it has findings or errors to show.
     shown: Option<FileReport>,
 }
@@ -41,6 +43,7 @@ impl Linted {
             clean: report.errors.is_empty(),
             policies: report.policies,
             summary: std::mem::take(&mut report.summary),
+            config_entries: std::mem::take(&mut report.config_entries),
             shown: report.has_output().then_some(report),
         }
     }
@@ -68,11 +71,15 @@ pub fn lint_all(discovery: &Discovery, options: &LintOptions<'_>) -> RunOutcome 
             extra.push(lint_app(app, unbounded, options.rules));
         }
     }
-    let files_checked =
-        outcomes.iter().filter(|o| o.clean).count() + extra.iter().filter(|r| r.errors.is_empty()).count();
+    // The config counts as a checked file when its suppressions have something to report.
+    let config = judge_config_suppressions(&outcomes, options).filter(FileReport::has_output);
+    let files_checked = outcomes.iter().filter(|o| o.clean).count()
+        + extra.iter().filter(|r| r.errors.is_empty()).count()
+        + usize::from(config.is_some());
     let policies = outcomes.iter().map(|o| o.policies).sum();
     let mut files: Vec<FileReport> = outcomes.into_iter().filter_map(|o| o.shown).collect();
     files.extend(extra.into_iter().filter(FileReport::has_output));
+    files.extend(config);
     files.sort_by(|a, b| Path::new(&a.source.name).cmp(Path::new(&b.source.name)));
     let suppressed = files.iter().map(|f| f.suppressed.len()).sum();
     RunOutcome { files, files_checked, policies, suppressed }
@@ -97,6 +104,29 @@ fn relint_with_boundaries_named_elsewhere(
             }
         }
     }
+}
+
+/// S001, S002 and expiry of the config's `[[suppress]]` entries, once every file has used
+/// them: a report on the config file (not a linted file: what it reports is about the
+/// suppressions it holds).
+fn judge_config_suppressions(outcomes: &[Linted], options: &LintOptions<'_>) -> Option<FileReport> {
+    let config = options.config.filter(|c| !c.suppress.is_empty())?;
+    // Entries for files this run did not lint (pre-commit lints the changed ones) are not
+    // unused: only those offered to some file are judged for use.
+    let mut offered = vec![false; config.suppress.len()];
+    let mut used = vec![false; config.suppress.len()];
+    for &(index, matched) in outcomes.iter().flat_map(|o| &o.config_entries) {
+        offered[index] = true;
+        used[index] |= matched;
+    }
+    let entries: Vec<Suppression> = config.suppress.iter().map(|(_, s)| s.clone()).collect();
+    let outcome = suppress::judge_config(&entries, &offered, &used, options.rules, suppress::today());
+    let report = FileReport {
+        findings: outcome.findings,
+        notices: outcome.notices,
+        ..FileReport::empty(config.source(), Vec::new())
+    };
+    Some(report)
 }
 
 /// A bug in iam-lint must not lose the other files' results: a panic while linting one file

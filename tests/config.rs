@@ -89,3 +89,15 @@ fn init_writes_a_starter_that_loads_and_changes_nothing() {
     let without = concise(&["--no-config", "testdata/cli/admin.json"]);
     assert_eq!((with.code, &with.stdout), (without.code, &without.stdout), "{}", with.stderr);
 }
+
+#[test]
+fn config_suppressions_apply_by_path_sid_action_and_resource() {
+    // LP004 of statement Deploy and LP005 of `cloudformation:*` are suppressed; LP001's entry
+    // has no reason (S001); LP009's has expired (a note); LP003's names a missing resource (S002).
+    let project = "testdata/config/suppress";
+    assert_snapshot!(shown(&concise(&[project])));
+    // Linting one file: entries for other files are not unused.
+    let one = concise(&[&format!("{project}/policies/other.json")]);
+    assert!(!one.stdout.contains("S002"), "{}", one.stdout);
+    assert!(one.stdout.contains("S001"), "a suppression without a reason is always reported: {}", one.stdout);
+}

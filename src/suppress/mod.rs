@@ -46,11 +46,16 @@ pub struct Suppression {
     pub applies_to: Vec<AppliesTo>,
     /// The resource it is written on; `None` for the whole template.
     pub resource: Option<String>,
+    /// The `Sid` of the statement it is about (a config's suppression of a bare policy).
+    pub sid: Option<String>,
     pub reason: Option<String>,
     /// `YYYY-MM-DD`.
     pub expires: Option<String>,
     /// Where it is written, for S001, S002 and expiry notices.
     pub loc: Loc,
+    /// Written in the config (`[[suppress]]`): S001, S002 and expiry are judged once for the
+    /// whole run, at the config, not per file.
+    pub in_config: bool,
 }
 
 /// A finding a suppression accepted, with the reason given.
@@ -69,6 +74,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Expired suppressions, which suppress nothing.
     pub notices: Vec<Notice>,
+    /// Which of the suppressions matched a finding.
+    pub used: Vec<bool>,
 }
 
 impl Suppression {
@@ -86,6 +93,11 @@ impl Suppression {
         }
         if let Some(resource) = &self.resource
             && finding.origin.as_ref().is_none_or(|o| &o.logical_id != resource)
+        {
+            return false;
+        }
+        if let Some(sid) = &self.sid
+            && !finding.anchor.contains(&format!("/Statement/Sid={sid}"))
         {
             return false;
         }
@@ -159,23 +171,46 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], rules: &RuleS
                 *used && other.dialect == Dialect::CdkNag && other.id == this.id && other.reason == this.reason
             })
     };
-    let rule_index = |id: &str| rules.rules.iter().position(|r| r.id == id);
-    for (i, suppression) in suppressions.iter().enumerate() {
-        if !suppression.has_reason() {
-            outcome.findings.extend(rule_index("S001").map(|s001| suppression_finding(rules, s001, suppression)));
-        } else if suppression.expired(today) {
-            let expires = suppression.expires.as_deref().unwrap_or_default();
-            let message = format!(
-                "the suppression of `{}` expired on {expires}: its findings are reported again",
-                suppression.id
-            );
-            outcome.notices.push(Notice { loc: suppression.loc.clone(), message });
-        } else if !used[i] && !copy_used(i) && rules.rules.iter().any(|rule| suppression.names(rule)) {
-            // A suppression of a rule that did not run (`--select`) is not unused.
-            outcome.findings.extend(rule_index("S002").map(|s002| suppression_finding(rules, s002, suppression)));
+    for (i, suppression) in suppressions.iter().enumerate().filter(|(_, s)| !s.in_config) {
+        judge(suppression, used[i] || copy_used(i), rules, today, &mut outcome);
+    }
+    outcome.used = used;
+    outcome
+}
+
+/// S001, S002 and expiry for the config's suppressions, once the whole run has used them.
+/// Whether they have a reason is always judged; expiry and use only for those `offered` to a
+/// file of the run.
+pub fn judge_config(
+    suppressions: &[Suppression],
+    offered: &[bool],
+    used: &[bool],
+    rules: &RuleSet,
+    today: u64,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    for ((suppression, offered), used) in suppressions.iter().zip(offered).zip(used) {
+        if *offered || !suppression.has_reason() {
+            judge(suppression, *used, rules, today, &mut outcome);
         }
     }
     outcome
+}
+
+/// What is wrong with one suppression, if anything: no reason (S001), expired (a note), or
+/// unused (S002; a suppression of a rule that did not run, `--select`, is not unused).
+fn judge(suppression: &Suppression, used: bool, rules: &RuleSet, today: u64, outcome: &mut Outcome) {
+    let rule_index = |id: &str| rules.rules.iter().position(|r| r.id == id);
+    if !suppression.has_reason() {
+        outcome.findings.extend(rule_index("S001").map(|s001| suppression_finding(rules, s001, suppression)));
+    } else if suppression.expired(today) {
+        let expires = suppression.expires.as_deref().unwrap_or_default();
+        let message =
+            format!("the suppression of `{}` expired on {expires}: its findings are reported again", suppression.id);
+        outcome.notices.push(Notice { loc: suppression.loc.clone(), message });
+    } else if !used && rules.rules.iter().any(|rule| suppression.names(rule)) {
+        outcome.findings.extend(rule_index("S002").map(|s002| suppression_finding(rules, s002, suppression)));
+    }
 }
 
 fn suppression_finding(rules: &RuleSet, index: usize, suppression: &Suppression) -> Finding {

@@ -51,7 +51,9 @@ fn entry(item: &Node, dialect: Dialect, resource: Option<&String>, loc: Loc) -> 
     }
     let encoded = item.get("is_reason_encoded").is_some_and(|m| matches!(m.value.value, Value::Bool(true)));
     let reason = text("reason").map(|r| if encoded { decode_base64(&r).unwrap_or(r) } else { r });
-    Some(Suppression { dialect, id, applies_to, resource: resource.cloned(), reason, expires: text("expires"), loc })
+    let resource = resource.cloned();
+    let expires = text("expires");
+    Some(Suppression { dialect, id, applies_to, resource, sid: None, reason, expires, loc, in_config: false })
 }
 
 /// A string, or cdk-nag's `{ regex: "/pattern/flags" }`.
