@@ -35,12 +35,14 @@ pub struct Baseline {
 }
 
 /// What applying a baseline did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BaselineCounts {
     /// Findings in the baseline, left out of the report.
     pub baselined: usize,
     /// Baseline entries no finding matched: fixed since.
     pub fixed: usize,
+    /// `baselined` by rule (its index in the run's rule set).
+    pub by_rule: BTreeMap<usize, usize>,
 }
 
 fn entries(files: &[FileReport], rules: &RuleSet) -> BTreeMap<String, Vec<Entry>> {
@@ -92,19 +94,19 @@ impl Baseline {
     /// Leaves out the findings the baseline knows.
     pub fn apply(&self, files: &mut [FileReport], rules: &RuleSet) -> BaselineCounts {
         let mut seen = BTreeSet::new();
-        let mut baselined = 0;
+        let mut by_rule: BTreeMap<usize, usize> = BTreeMap::new();
         for file in files.iter_mut() {
             let name = file.source.name.clone();
             file.findings.retain(|finding| {
                 let key = (name.clone(), finding.fingerprint(&rules.rules[finding.rule].id, &name));
                 let known = self.known.contains(&key);
                 if known {
-                    baselined += 1;
+                    *by_rule.entry(finding.rule).or_default() += 1;
                     seen.insert(key);
                 }
                 !known
             });
         }
-        BaselineCounts { baselined, fixed: self.known.len() - seen.len() }
+        BaselineCounts { baselined: by_rule.values().sum(), fixed: self.known.len() - seen.len(), by_rule }
     }
 }

@@ -90,6 +90,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Print how many findings each rule has (reported, suppressed, in the baseline) instead
+    /// of the findings
+    #[arg(long, conflicts_with = "output")]
+    pub statistics: bool,
+
     /// Show findings that suppressions accepted, marked with their reason (SARIF `suppressions`)
     #[arg(long)]
     pub include_suppressed: bool,

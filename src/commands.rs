@@ -162,6 +162,7 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         OutputFormat::Json => Format::Json,
         OutputFormat::Sarif => Format::Sarif,
     };
+    let format = if args.statistics { Format::Statistics } else { format };
     let written = match &args.output {
         Some(path) => write_to_file(path, format, &report),
         None => report::write(format, &report, io.stdout),

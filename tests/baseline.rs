@@ -52,3 +52,21 @@ fn a_broken_baseline_is_an_error() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("not an iam-lint baseline"), "{}", out.stderr);
 }
+
+#[test]
+fn statistics_count_reported_suppressed_and_baselined_findings_per_rule() {
+    let dir = std::env::temp_dir().join(format!("iam-lint-statistics-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let baseline = dir.join("baseline.json");
+    let baseline_arg = baseline.to_str().unwrap();
+    let app = "testdata/cli/cdk-nag-app/cdk.out";
+    // The baseline holds the findings of the cdk-nag app; the admin policy's are new.
+    concise(&["--write-baseline", baseline_arg, app]);
+    let out = run(&["check", "--no-config", "--statistics", "--baseline", baseline_arg, app, "testdata/cli/admin.json"]);
+    let row = |id: &str| out.stdout.lines().find(|l| l.contains(&format!(" {id} "))).unwrap_or_default().to_owned();
+    let numbers = |line: String| line.split_whitespace().take(3).map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(numbers(row("LP005")), ["1", "2", "1"], "{}", out.stdout);
+    assert_eq!(numbers(row("LP006")), ["0", "1", "1"], "{}", out.stdout);
+    assert!(out.stdout.starts_with("reported suppressed baselined"), "{}", out.stdout);
+}

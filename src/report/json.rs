@@ -141,8 +141,8 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         warnings: counts.warnings,
         notes: counts.notes,
         suppressed: report.suppressed,
-        baselined: report.baselined.map(|c| c.baselined),
-        fixed: report.baselined.map(|c| c.fixed),
+        baselined: report.baselined.as_ref().map(|c| c.baselined),
+        fixed: report.baselined.as_ref().map(|c| c.fixed),
         tool_errors: errors.len(),
     };
     let document = JsonReport {

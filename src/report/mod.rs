@@ -7,6 +7,7 @@ mod human;
 mod json;
 mod rule_docs;
 mod sarif;
+mod statistics;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -130,7 +131,7 @@ impl Report<'_> {
         if self.suppressed > 0 {
             line.push_str(&format!(" {} suppressed.", self.suppressed));
         }
-        if let Some(counts) = self.baselined {
+        if let Some(counts) = &self.baselined {
             line.push_str(&format!(" {} in the baseline, {} fixed since.", counts.baselined, counts.fixed));
         }
         let errors = self.tool_errors().count();
@@ -199,6 +200,8 @@ pub enum Format {
     Concise,
     Json,
     Sarif,
+    /// Counts per rule instead of findings (`--statistics`).
+    Statistics,
 }
 
 /// Writes the report in `format`.
@@ -208,6 +211,7 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Re
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
+        Format::Statistics => statistics::write(report, out),
     }
 }
 

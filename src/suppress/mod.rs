@@ -162,17 +162,8 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], rules: &RuleS
             None => outcome.kept.push(finding),
         }
     }
-    // cdk-nag's `applyToChildren` writes one suppression on a construct's every resource: a
-    // copy that matched nothing is not unused when another copy matched.
-    let copy_used = |i: usize| {
-        let this = &suppressions[i];
-        this.dialect == Dialect::CdkNag
-            && suppressions.iter().zip(&used).any(|(other, used)| {
-                *used && other.dialect == Dialect::CdkNag && other.id == this.id && other.reason == this.reason
-            })
-    };
     for (i, suppression) in suppressions.iter().enumerate().filter(|(_, s)| !s.in_config) {
-        judge(suppression, used[i] || copy_used(i), rules, today, &mut outcome);
+        judge(suppression, used[i], rules, today, &mut outcome);
     }
     outcome.used = used;
     outcome
@@ -198,7 +189,9 @@ pub fn judge_config(
 }
 
 /// What is wrong with one suppression, if anything: no reason (S001), expired (a note), or
-/// unused (S002; a suppression of a rule that did not run, `--select`, is not unused).
+/// unused (S002). A suppression of a rule that did not run (`--select`) is not unused, nor is
+/// a cdk-nag one: it may be there for a cdk-nag finding iam-lint does not make (cdk-nag flags
+/// `Resource::arn:aws:s3:::bucket/*`), and cdk-nag needs it.
 fn judge(suppression: &Suppression, used: bool, rules: &RuleSet, today: u64, outcome: &mut Outcome) {
     let rule_index = |id: &str| rules.rules.iter().position(|r| r.id == id);
     if !suppression.has_reason() {
@@ -208,7 +201,8 @@ fn judge(suppression: &Suppression, used: bool, rules: &RuleSet, today: u64, out
         let message =
             format!("the suppression of `{}` expired on {expires}: its findings are reported again", suppression.id);
         outcome.notices.push(Notice { loc: suppression.loc.clone(), message });
-    } else if !used && rules.rules.iter().any(|rule| suppression.names(rule)) {
+    } else if !used && suppression.dialect == Dialect::IamLint && rules.rules.iter().any(|rule| suppression.names(rule))
+    {
         outcome.findings.extend(rule_index("S002").map(|s002| suppression_finding(rules, s002, suppression)));
     }
 }
