@@ -63,7 +63,8 @@ fn statistics_count_reported_suppressed_and_baselined_findings_per_rule() {
     let app = "testdata/cli/cdk-nag-app/cdk.out";
     // The baseline holds the findings of the cdk-nag app; the admin policy's are new.
     concise(&["--write-baseline", baseline_arg, app]);
-    let out = run(&["check", "--no-config", "--statistics", "--baseline", baseline_arg, app, "testdata/cli/admin.json"]);
+    let out =
+        run(&["check", "--no-config", "--statistics", "--baseline", baseline_arg, app, "testdata/cli/admin.json"]);
     let row = |id: &str| out.stdout.lines().find(|l| l.contains(&format!(" {id} "))).unwrap_or_default().to_owned();
     let numbers = |line: String| line.split_whitespace().take(3).map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(numbers(row("LP005")), ["1", "2", "1"], "{}", out.stdout);

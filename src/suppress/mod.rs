@@ -26,6 +26,9 @@ pub enum Dialect {
     /// cdk-nag v2: peer ids (`AwsSolutions-IAM5`) through aliases, `applies_to` finding texts
     /// such as `Resource::*` or `Action::s3:*`, or `{regex: "/.../"}`.
     CdkNag,
+    /// cfn_nag (`W11`), checkov (`CKV_AWS_111`) and cfn-lint (`W3005`): peer ids through
+    /// aliases, for every finding of the rule on the resource.
+    Peer,
 }
 
 /// Which findings a suppression's `applies-to` entry accepts.
@@ -83,7 +86,7 @@ impl Suppression {
     fn names(&self, rule: &Rule) -> bool {
         match self.dialect {
             Dialect::IamLint => rule.id.eq_ignore_ascii_case(&self.id),
-            Dialect::CdkNag => rule.aliases.contains(&self.id),
+            Dialect::CdkNag | Dialect::Peer => rule.aliases.contains(&self.id),
         }
     }
 
@@ -106,12 +109,12 @@ impl Suppression {
         }
         let text = match self.dialect {
             Dialect::IamLint => finding.element.clone(),
-            Dialect::CdkNag => nag_text(finding),
+            Dialect::CdkNag | Dialect::Peer => nag_text(finding),
         };
         self.applies_to.iter().any(|entry| match (entry, self.dialect) {
             (AppliesTo::Regex(regex), _) => regex.is_match(&text),
             (AppliesTo::Text(glob), Dialect::IamLint) => crate::glob::covers(glob, &text, crate::glob::Case::Sensitive),
-            (AppliesTo::Text(exact), Dialect::CdkNag) => *exact == text,
+            (AppliesTo::Text(exact), _) => *exact == text,
         })
     }
 

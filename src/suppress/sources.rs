@@ -1,7 +1,9 @@
-//! Reading suppressions from a template's `Metadata`: iam-lint's own
-//! (`iam-lint: { suppress: [{ id, reason, applies-to, expires }] }`) and cdk-nag v2's
-//! (`cdk_nag: { rules_to_suppress: [{ id, reason, applies_to, is_reason_encoded }] }`), on each
-//! resource and at the template's top level.
+//! Reading suppressions from a template's `Metadata`, on each resource and at the template's
+//! top level: iam-lint's own (`iam-lint: { suppress: [{ id, reason, applies-to, expires }] }`),
+//! cdk-nag v2's (`cdk_nag: { rules_to_suppress: [{ id, reason, applies_to,
+//! is_reason_encoded }] }`), cfn_nag's (`cfn_nag: { rules_to_suppress: [{ id, reason }] }`),
+//! checkov's (`checkov: { skip: [{ id, comment }] }`) and cfn-lint's
+//! (`cfn-lint: { config: { ignore_checks: [ids] } }`, which has no place for a reason).
 
 use regex::Regex;
 
@@ -24,14 +26,44 @@ pub fn template_suppressions(root: &Node) -> Vec<Suppression> {
     found
 }
 
+/// Where each tool keeps its list: section, list key, how its entries read.
+const LISTS: [(&str, &str, Dialect); 4] = [
+    ("iam-lint", "suppress", Dialect::IamLint),
+    ("cdk_nag", "rules_to_suppress", Dialect::CdkNag),
+    ("cfn_nag", "rules_to_suppress", Dialect::Peer),
+    ("checkov", "skip", Dialect::Peer),
+];
+
+/// cfn-lint's ignored checks carry no reason: the format has no place for one, so S001 does
+/// not apply and this stands in.
+const CFN_LINT_REASON: &str = "ignored in cfn-lint's ignore_checks";
+
 fn read_metadata(metadata: &Node, pointer: &str, resource: Option<&String>, out: &mut Vec<Suppression>) {
-    let dialects = [("iam-lint", "suppress", Dialect::IamLint), ("cdk_nag", "rules_to_suppress", Dialect::CdkNag)];
-    for (section, list, dialect) in dialects {
+    for (section, list, dialect) in LISTS {
         let Some(entries) = metadata.get(section).and_then(|s| s.value.get(list)) else { continue };
         let Value::Array(items) = &entries.value.value else { continue };
         for (i, item) in items.iter().enumerate() {
             let loc = Loc { pointer: format!("{pointer}/{section}/{list}/{i}"), span: item.span };
             out.extend(entry(item, dialect, resource, loc));
+        }
+    }
+    let ignored =
+        metadata.get("cfn-lint").and_then(|c| c.value.get("config")).and_then(|c| c.value.get("ignore_checks"));
+    if let Some(Value::Array(ids)) = ignored.map(|m| &m.value.value) {
+        for (i, id) in ids.iter().enumerate() {
+            let Some(id) = id.scalar_text() else { continue };
+            let loc = Loc { pointer: format!("{pointer}/cfn-lint/config/ignore_checks/{i}"), span: ids[i].span };
+            out.push(Suppression {
+                dialect: Dialect::Peer,
+                id: id.to_owned(),
+                applies_to: Vec::new(),
+                resource: resource.cloned(),
+                sid: None,
+                reason: Some(CFN_LINT_REASON.to_owned()),
+                expires: None,
+                loc,
+                in_config: false,
+            });
         }
     }
 }
@@ -50,7 +82,9 @@ fn entry(item: &Node, dialect: Dialect, resource: Option<&String>, loc: Loc) -> 
         applies_to.extend(entries.iter().filter_map(applies_entry));
     }
     let encoded = item.get("is_reason_encoded").is_some_and(|m| matches!(m.value.value, Value::Bool(true)));
-    let reason = text("reason").map(|r| if encoded { decode_base64(&r).unwrap_or(r) } else { r });
+    // checkov calls the reason a comment.
+    let reason = text("reason").or_else(|| text("comment"));
+    let reason = reason.map(|r| if encoded { decode_base64(&r).unwrap_or(r) } else { r });
     let resource = resource.cloned();
     let expires = text("expires");
     Some(Suppression { dialect, id, applies_to, resource, sid: None, reason, expires, loc, in_config: false })
@@ -96,6 +130,27 @@ fn decode_base64(text: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::parse::{Syntax, parse};
+
+    #[test]
+    fn peer_tools_suppressions_are_read_with_their_reasons() {
+        let template = r#"{"Resources": {"R": {"Type": "AWS::IAM::Role", "Metadata": {
+          "cfn_nag": {"rules_to_suppress": [{"id": "W11", "reason": "the role needs Describe calls"}]},
+          "checkov": {"skip": [{"id": "CKV_AWS_111", "comment": "writes are scoped by SCP"}]},
+          "cfn-lint": {"config": {"ignore_checks": ["W3005"]}}
+        }}}}"#;
+        let found = template_suppressions(&parse(template, Syntax::Json).unwrap());
+        let read: Vec<(&str, Option<&str>, Dialect)> =
+            found.iter().map(|s| (s.id.as_str(), s.reason.as_deref(), s.dialect)).collect();
+        assert_eq!(
+            read,
+            [
+                ("W11", Some("the role needs Describe calls"), Dialect::Peer),
+                ("CKV_AWS_111", Some("writes are scoped by SCP"), Dialect::Peer),
+                ("W3005", Some(CFN_LINT_REASON), Dialect::Peer),
+            ]
+        );
+        assert!(found.iter().all(|s| s.resource.as_deref() == Some("R")));
+    }
 
     #[test]
     fn base64_reasons_decode() {
