@@ -296,3 +296,11 @@ fn cdk_nag_suppressions_in_an_assembly_hide_what_they_name() {
     assert_eq!((results.len(), suppressed.len()), (6, 3));
     assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
 }
+
+#[test]
+fn peer_tools_suppressions_are_honoured_through_aliases() {
+    // cfn_nag W11 (LP002) and F3 (LP005), checkov CKV_AWS_62 (LP001), cfn-lint E3510 (G003), on
+    // LegacyRole only: OtherRole's findings stay.
+    let out = run(&["check", "--format", "concise", "--include-suppressed", "testdata/cli/peer-suppressions.yaml"]);
+    assert_snapshot!(shown(&out));
+}
