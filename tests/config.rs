@@ -101,3 +101,44 @@ fn config_suppressions_apply_by_path_sid_action_and_resource() {
     assert!(!one.stdout.contains("S002"), "{}", one.stdout);
     assert!(one.stdout.contains("S001"), "a suppression without a reason is always reported: {}", one.stdout);
 }
+
+#[test]
+fn matcher_parameters_allow_policies_and_own_accounts() {
+    let dir = std::env::temp_dir().join(format!("iam-lint-matcher-params-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("iam-lint.toml");
+    std::fs::write(
+        &config,
+        "[rules.LP006]\nallow-policies = [\"arn:*:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\"]\n\n[rules.TR002]\nown-accounts = [\"444455556666\"]\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let managed = "testdata/rules/LP006/fail/aws-managed-policies.yaml";
+    let (with, without) = (
+        concise(&["--config", config, "--select", "LP006", managed]),
+        concise(&["--no-config", "--select", "LP006", managed]),
+    );
+    assert!(
+        without.stdout.contains("AWSLambdaBasicExecutionRole") && !with.stdout.contains("AWSLambdaBasicExecutionRole"),
+        "{}",
+        with.stdout
+    );
+    assert!(with.stdout.contains("ReadOnlyAccess"), "the others are still reported: {}", with.stdout);
+    let trust = "testdata/rules/TR002/fail/vendor-trust-without-external-id.json";
+    let with = concise(&["--config", config, "--select", "TR002", trust]);
+    assert!(with.stdout.contains("999988887777") && !with.stdout.contains("444455556666"), "{}", with.stdout);
+    std::fs::write(
+        dir.join("bad.toml"),
+        "[rules.TR002]\nown-accounts = [\"me\"]\n[rules.LP006]\nown-accounts = [\"111122223333\"]\n",
+    )
+    .unwrap();
+    let bad = concise(&["--config", dir.join("bad.toml").to_str().unwrap(), managed]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("12-digit account ids")
+            && bad.stderr.contains("rule LP006 has no parameter `own-accounts`"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -45,8 +45,8 @@ pub(crate) enum PrincipalTest {
     /// `Principal: "*"`, an `AWS` principal `"*"`, or `NotPrincipal` (everyone but a few).
     Anyone,
     /// An `AWS` principal in an account given as a literal id: another account than the
-    /// template's own (`${AWS::AccountId}`).
-    OtherAccount,
+    /// template's own (`${AWS::AccountId}`) and than `own` (a config's `own-accounts`).
+    OtherAccount { own: Vec<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,7 +247,11 @@ fn principal_elements(test: &PrincipalTest, statement: &Statement) -> Option<Vec
             }
             found
         }
-        PrincipalTest::OtherAccount => aws_items().filter(|item| whole_literal_account(&item.text)).cloned().collect(),
+        PrincipalTest::OtherAccount { own } => aws_items()
+            .filter(|item| whole_literal_account(&item.text))
+            .filter(|item| !own.iter().any(|account| item.text.contains(account.as_str())))
+            .cloned()
+            .collect(),
     };
     (!found.is_empty()).then_some(found)
 }

@@ -97,7 +97,8 @@ impl Validator<'_> {
             let p = p.into_inner();
             let tests = [
                 self.flag(p.anyone, &span, "anyone").then_some(PrincipalTest::Anyone),
-                self.flag(p.other_account, &span, "other-account").then_some(PrincipalTest::OtherAccount),
+                self.flag(p.other_account, &span, "other-account")
+                    .then_some(PrincipalTest::OtherAccount { own: Vec::new() }),
             ];
             self.exactly_one(tests, span, "principal", "`anyone` or `other-account`")
         });

@@ -11,9 +11,9 @@ use toml::Spanned;
 use super::app_matcher::{AppMatcher, RawAppMatcher};
 use super::checks::Check;
 use super::document_matcher::{self, DocumentMatcher, RawDocumentMatcher};
-use super::matcher::StatementMatcher;
+use super::matcher::{PrincipalTest as StatementPrincipalTest, StatementMatcher};
 use super::matcher_syntax::RawMatcher;
-use super::principal_matcher::{PrincipalMatcher, RawPrincipalMatcher};
+use super::principal_matcher::{PrincipalMatcher, PrincipalTest, RawPrincipalMatcher};
 use crate::error::ToolError;
 use crate::finding::Severity;
 use crate::model::Kind;
@@ -103,14 +103,45 @@ impl Rule {
         self.applies_to.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
     }
 
-    /// Sets a parameter of the rule's built-in check (from a config's `[rules.ID]`).
+    /// Sets a parameter (from a config's `[rules.ID]`): one of the rule's built-in check, or
+    /// of its matchers: `allow-policies` (ARN globs an `attaches` matcher lets through) and
+    /// `own-accounts` (account ids an `other-account` test counts as the project's own).
     pub fn set_param(&mut self, name: &str, values: Vec<String>) -> Result<(), String> {
-        let Logic::Check(check) = self.logic else {
-            return Err(format!("rule {} takes no parameters: it has no built-in check", self.id));
-        };
-        check_param(check, name, Some(&values))?;
-        self.params.insert(name.to_owned(), values);
-        Ok(())
+        if let Logic::Check(check) = self.logic {
+            check_param(check, name, Some(&values))?;
+            self.params.insert(name.to_owned(), values);
+            return Ok(());
+        }
+        let mut taken = false;
+        match name {
+            "allow-policies" if values.iter().all(|v| v.starts_with("arn:")) => {
+                for matcher in &mut self.principal_matchers {
+                    if let PrincipalTest::Attaches { except, .. } = &mut matcher.test {
+                        except.extend(values.iter().cloned());
+                        taken = true;
+                    }
+                }
+            }
+            "allow-policies" => {
+                return Err(
+                    "`allow-policies` is a list of ARN globs, such as [\"arn:aws:iam::aws:policy/ReadOnlyAccess\"]"
+                        .into(),
+                );
+            }
+            "own-accounts" if values.iter().all(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())) => {
+                if let Logic::Statements(matchers) = &mut self.logic {
+                    for matcher in matchers {
+                        if let Some(StatementPrincipalTest::OtherAccount { own }) = &mut matcher.principal {
+                            own.extend(values.iter().cloned());
+                            taken = true;
+                        }
+                    }
+                }
+            }
+            "own-accounts" => return Err("`own-accounts` is a list of 12-digit account ids".into()),
+            _ => {}
+        }
+        if taken { Ok(()) } else { Err(format!("rule {} has no parameter `{name}`", self.id)) }
     }
 
     pub fn why(&self) -> String {
