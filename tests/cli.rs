@@ -283,8 +283,9 @@ fn parameters_from_the_command_line_and_files_decide_bootstrap_conditions() {
 
 #[test]
 fn cdk_nag_suppressions_in_an_assembly_hide_what_they_name() {
-    // IAM4 for the basic execution role and IAM5 for the bucket grant's actions are suppressed
-    // in cdk-nag's metadata; AmazonSQSFullAccess and `kms:*` are not.
+    // Suppressed in cdk-nag's metadata: IAM4 for the service-role policies (a regex), IAM5 for
+    // the bucket grant's actions (texts) and `kms:*` (a granular id). AmazonSQSFullAccess and
+    // `kms:*` on `Resource: *` are not.
     let app = "testdata/cli/cdk-nag-app/cdk.out";
     assert_snapshot!("cdk_nag_suppressions", shown(&run(&["check", "--format", "concise", app])));
     let included = run(&["check", "--format", "concise", "--include-suppressed", app]);
@@ -293,14 +294,14 @@ fn cdk_nag_suppressions_in_an_assembly_hide_what_they_name() {
         serde_json::from_str(&run(&["check", "--format", "sarif", "--include-suppressed", app]).stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let suppressed: Vec<&serde_json::Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
-    assert_eq!((results.len(), suppressed.len()), (6, 3));
+    assert_eq!((results.len(), suppressed.len()), (6, 4));
     assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
 }
 
 #[test]
 fn peer_tools_suppressions_are_honoured_through_aliases() {
     // cfn_nag W11 (LP002) and F3 (LP005), checkov CKV_AWS_62 (LP001), cfn-lint E3510 (G003), on
-    // LegacyRole only: OtherRole's findings stay.
+    // LegacyRole only: OtherRole's findings stay, its own suppression having expired (a note).
     let out = run(&["check", "--format", "concise", "--include-suppressed", "testdata/cli/peer-suppressions.yaml"]);
     assert_snapshot!(shown(&out));
 }
