@@ -100,6 +100,16 @@ fn config_suppressions_apply_by_path_sid_action_and_resource() {
     let one = concise(&[&format!("{project}/policies/other.json")]);
     assert!(!one.stdout.contains("S002"), "{}", one.stdout);
     assert!(one.stdout.contains("S001"), "a suppression without a reason is always reported: {}", one.stdout);
+    // In SARIF, a suppression kept in the config is `external`.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(&["check", "--format", "sarif", "--include-suppressed", project]).stdout).unwrap();
+    let kinds: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["suppressions"][0]["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["external"; 3]);
 }
 
 #[test]

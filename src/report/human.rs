@@ -14,6 +14,7 @@ use super::{Report, message_in_context, suppression_note, write_notices};
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
 use crate::rules::Rule;
+use crate::suppress::Suppressed;
 
 /// How to draw: boxes and colour on a terminal, plain narration otherwise (DESIGN §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +87,8 @@ impl fmt::Display for Rendered<'_> {
 struct FindingDiagnostic<'a> {
     rule: &'a Rule,
     finding: &'a Finding,
-    /// The reason, when a suppression accepted the finding.
-    suppressed: Option<&'a str>,
+    /// The suppression that accepted the finding, if one did.
+    suppressed: Option<&'a Suppressed>,
     source: &'a NamedSource<Arc<str>>,
 }
 

@@ -112,7 +112,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 element: &finding.element,
                 docs: &rule.docs,
                 template: finding.origin.as_ref(),
-                suppression: suppressed.map(|justification| JsonSuppression { justification }),
+                suppression: suppressed.map(|s| JsonSuppression { justification: &s.justification }),
             });
         }
     }

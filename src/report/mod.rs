@@ -18,6 +18,7 @@ use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
 use crate::rules::{Rule, RuleSet};
 use crate::source::{LineCol, LineIndex, Span};
+use crate::suppress::Suppressed;
 
 pub use catalog::{write_actions, write_catalog_summary};
 pub use human::{HumanStyle, write_errors as write_errors_human};
@@ -60,10 +61,10 @@ impl Report<'_> {
 
     /// The findings of `file` to show, by position, each with the reason it is suppressed:
     /// the suppressed ones only with `--include-suppressed`.
-    pub fn shown<'f>(&self, file: &'f FileReport) -> Vec<(&'f Finding, Option<&'f str>)> {
-        let mut shown: Vec<(&Finding, Option<&str>)> = file.findings.iter().map(|f| (f, None)).collect();
+    pub fn shown<'f>(&self, file: &'f FileReport) -> Vec<(&'f Finding, Option<&'f Suppressed>)> {
+        let mut shown: Vec<(&Finding, Option<&Suppressed>)> = file.findings.iter().map(|f| (f, None)).collect();
         if self.include_suppressed {
-            shown.extend(file.suppressed.iter().map(|s| (&s.finding, Some(s.justification.as_str()))));
+            shown.extend(file.suppressed.iter().map(|s| (&s.finding, Some(s))));
             shown.sort_by_key(|(f, _)| (f.loc.span.start, f.loc.span.end, &self.rules.rules[f.rule].id));
         }
         shown
@@ -143,8 +144,8 @@ impl Report<'_> {
 }
 
 /// How a shown suppressed finding is marked in text output.
-pub fn suppression_note(justification: Option<&str>) -> String {
-    justification.map(|reason| format!(" [suppressed: {reason}]")).unwrap_or_default()
+pub fn suppression_note(suppressed: Option<&Suppressed>) -> String {
+    suppressed.map(|s| format!(" [suppressed: {}]", s.justification)).unwrap_or_default()
 }
 
 /// A finding's message with what the template adds: the `Fn::If` conditions it depends on and

@@ -280,7 +280,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 }],
                 partial_fingerprints: Fingerprints { key: finding.fingerprint(&rule.id, &file.source.name) },
                 properties: ResultProperties { policy_kind: finding.kind.name() },
-                suppressions: suppressed.map(|justification| [Suppression { kind: "inSource", justification }]),
+                suppressions: suppressed.map(|s| {
+                    let kind = if s.external { "external" } else { "inSource" };
+                    [Suppression { kind, justification: &s.justification }]
+                }),
             });
         }
     }

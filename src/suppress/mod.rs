@@ -66,6 +66,8 @@ pub struct Suppression {
 pub struct Suppressed {
     pub finding: Finding,
     pub justification: String,
+    /// Written in the config rather than beside the finding (SARIF `external`, not `inSource`).
+    pub external: bool,
 }
 
 /// What applying a file's suppressions did.
@@ -160,7 +162,8 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], rules: &RuleS
             Some(i) => {
                 used[i] = true;
                 let justification = suppressions[i].reason.clone().unwrap_or_default();
-                outcome.suppressed.push(Suppressed { finding, justification });
+                let external = suppressions[i].in_config;
+                outcome.suppressed.push(Suppressed { finding, justification, external });
             }
             None => outcome.kept.push(finding),
         }
