@@ -2,19 +2,16 @@
 
 mod common;
 
-use common::{Output, run};
+use common::{Output, check_concise, run, scratch_dir};
 
+/// Hermetic: no config above the temp directory applies.
 fn concise(args: &[&str]) -> Output {
-    let mut all = vec!["check", "--no-config", "--format", "concise"];
-    all.extend_from_slice(args);
-    run(&all)
+    check_concise(&[&["--no-config"], args].concat())
 }
 
 #[test]
 fn a_baseline_round_trip_reports_only_new_findings() {
-    let dir = std::env::temp_dir().join(format!("iam-lint-baseline-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("baseline");
     let policy = dir.join("deploy.json");
     let baseline = dir.join("baseline.json");
     let original = std::fs::read_to_string(common::repo().join("testdata/cli/admin.json")).unwrap();
@@ -55,9 +52,7 @@ fn a_broken_baseline_is_an_error() {
 
 #[test]
 fn statistics_count_reported_suppressed_and_baselined_findings_per_rule() {
-    let dir = std::env::temp_dir().join(format!("iam-lint-statistics-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("statistics");
     let baseline = dir.join("baseline.json");
     let baseline_arg = baseline.to_str().unwrap();
     let app = "testdata/cli/cdk-nag-app/cdk.out";

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Output, run};
+use common::{Output, check_concise, run, scratch_dir};
 use insta::assert_snapshot;
 
 const PROJECT: &str = "testdata/config/project";
@@ -13,9 +13,7 @@ fn shown(out: &Output) -> String {
 }
 
 fn concise(args: &[&str]) -> Output {
-    let mut all = vec!["check", "--format", "concise"];
-    all.extend_from_slice(args);
-    run(&all)
+    check_concise(args)
 }
 
 #[test]
@@ -68,9 +66,7 @@ fn config_errors_point_into_the_file() {
 
 #[test]
 fn init_writes_a_starter_that_loads_and_changes_nothing() {
-    let dir = std::env::temp_dir().join(format!("iam-lint-init-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("init");
     // `init` writes to the current directory: run the binary there.
     let init = |extra: &[&str]| {
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lint"))
@@ -114,9 +110,7 @@ fn config_suppressions_apply_by_path_sid_action_and_resource() {
 
 #[test]
 fn matcher_parameters_allow_policies_and_own_accounts() {
-    let dir = std::env::temp_dir().join(format!("iam-lint-matcher-params-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("matcher-params");
     let config = dir.join("iam-lint.toml");
     std::fs::write(
         &config,

@@ -283,17 +283,11 @@ impl Validator<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::pack::load_pack;
-    use super::super::pack::tests::HEADER;
+    use super::super::pack::tests::rule_errors;
     use super::*;
 
-    const RULE: &str = "[[rule]]\nid = \"X001\"\nname = \"x\"\nseverity = \"error\"\napplies-to = [\"boundary\"]\nsummary = \"s\"\nhelp = \"h\"\n";
-
     fn messages(body: &str) -> Vec<String> {
-        match load_pack("t.toml", &format!("{HEADER}{RULE}{body}")) {
-            Ok(_) => vec![],
-            Err(e) => e.errors.into_iter().map(|e| e.message).collect(),
-        }
+        rule_errors("boundary", body)
     }
 
     #[test]

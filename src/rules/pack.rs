@@ -432,6 +432,16 @@ pub(super) mod tests {
 
     pub(crate) const RULE: &str = "[[rule]]\nid = \"X001\"\nname = \"x\"\nseverity = \"error\"\napplies-to = [\"identity\"]\nsummary = \"s\"\nhelp = \"h\"\n";
 
+    /// The messages of the errors loading one rule (`RULE`, applying to `kind`) with `body`
+    /// appended: empty when it loads.
+    pub(crate) fn rule_errors(kind: &str, body: &str) -> Vec<String> {
+        let rule = RULE.replace("[\"identity\"]", &format!("[\"{kind}\"]"));
+        match load_pack("t.toml", &format!("{HEADER}{rule}{body}")) {
+            Ok(_) => vec![],
+            Err(e) => e.errors.into_iter().map(|e| e.message).collect(),
+        }
+    }
+
     #[test]
     fn a_valid_rule_loads() {
         let body = format!(

@@ -179,16 +179,10 @@ impl Validator<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::pack::load_pack;
-    use super::super::pack::tests::HEADER;
-
-    const RULE: &str = "[[rule]]\nid = \"X001\"\nname = \"x\"\nseverity = \"warning\"\napplies-to = [\"identity\"]\nsummary = \"s\"\nhelp = \"h\"\n";
+    use super::super::pack::tests::rule_errors;
 
     fn messages(body: &str) -> Vec<String> {
-        match load_pack("t.toml", &format!("{HEADER}{RULE}{body}")) {
-            Ok(_) => vec![],
-            Err(e) => e.errors.into_iter().map(|e| e.message).collect(),
-        }
+        rule_errors("identity", body)
     }
 
     #[test]

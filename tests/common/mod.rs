@@ -46,3 +46,18 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// An empty directory of its own for the test `name` in this test process.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iam-lint-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `iam-lint check --format concise` with `args`.
+pub fn check_concise(args: &[&str]) -> Output {
+    let mut all = vec!["check", "--format", "concise"];
+    all.extend_from_slice(args);
+    run(&all)
+}
