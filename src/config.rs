@@ -61,8 +61,7 @@ struct RawSuppress {
     sid: Option<String>,
     reason: Option<String>,
     expires: Option<Spanned<toml::Value>>,
-    /// Who to ask about it; iam-lint only keeps it.
-    #[allow(dead_code)]
+    /// Who to ask about it: shown with the reason.
     owner: Option<String>,
 }
 
@@ -191,7 +190,11 @@ impl ConfigValidator<'_> {
                 applies_to: entry.action.into_iter().map(AppliesTo::Text).collect(),
                 resource: entry.resource,
                 sid: entry.sid,
-                reason: entry.reason,
+                // The owner travels with the reason, where reports show it.
+                reason: match (entry.reason, entry.owner) {
+                    (Some(reason), Some(owner)) => Some(format!("{reason} (owner: {owner})")),
+                    (reason, _) => reason,
+                },
                 expires,
                 loc,
                 in_config: true,
