@@ -1,12 +1,15 @@
 //! Baselines: the findings a repository had when it adopted iam-lint, recorded by their
 //! line-independent fingerprint, so that a run reports only what is new (`--baseline`) and
-//! counts what was fixed since. `--write-baseline` records the current findings.
+//! counts what was fixed since. `--write-baseline` records the current findings. Files are
+//! named relative to the baseline's directory, so that it works from any working directory;
+//! each fingerprint is kept as often as it occurs, so a new copy of a finding is new.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::absolute;
 use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
 use crate::lint::FileReport;
@@ -29,9 +32,23 @@ struct Entry {
     fingerprint: String,
 }
 
-/// A loaded baseline.
+/// A loaded baseline: how many findings of each fingerprint, per file.
 pub struct Baseline {
-    known: BTreeSet<(String, String)>,
+    root: PathBuf,
+    known: BTreeMap<(String, String), usize>,
+}
+
+/// `file` (as reports show it) relative to `root`, with forward slashes.
+fn key(root: &Path, file: &str) -> String {
+    let path = absolute(Path::new(file));
+    match path.strip_prefix(root) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => file.to_owned(),
+    }
+}
+
+fn root_of(baseline: &Path) -> PathBuf {
+    absolute(baseline).parent().map(Path::to_owned).unwrap_or_default()
 }
 
 /// What applying a baseline did.
@@ -45,25 +62,25 @@ pub struct BaselineCounts {
     pub by_rule: BTreeMap<usize, usize>,
 }
 
-fn entries(files: &[FileReport], rules: &RuleSet) -> BTreeMap<String, Vec<Entry>> {
+fn entries(root: &Path, files: &[FileReport], rules: &RuleSet) -> BTreeMap<String, Vec<Entry>> {
     let mut out: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
     for file in files {
+        let name = key(root, &file.source.name);
         for finding in &file.findings {
             let rule = rules.rules[finding.rule].id.clone();
-            let fingerprint = finding.fingerprint(&rule, &file.source.name);
-            out.entry(file.source.name.clone()).or_default().push(Entry { rule, fingerprint });
+            let fingerprint = finding.fingerprint(&rule, &name);
+            out.entry(name.clone()).or_default().push(Entry { rule, fingerprint });
         }
     }
     for list in out.values_mut() {
         list.sort();
-        list.dedup();
     }
     out
 }
 
 /// Records the findings of `files` in `path`; returns how many.
 pub fn write_baseline(path: &Path, files: &[FileReport], rules: &RuleSet) -> Result<usize, ToolError> {
-    let files = entries(files, rules);
+    let files = entries(&root_of(path), files, rules);
     let count = files.values().map(Vec::len).sum();
     let text = serde_json::to_string_pretty(&BaselineFile { version: VERSION, files }).unwrap_or_default();
     std::fs::write(path, text + "\n").map_err(|err| {
@@ -84,29 +101,33 @@ impl Baseline {
         if file.version != VERSION {
             return Err(ToolError::in_file(&name, format!("baseline version {} is not {VERSION}", file.version)));
         }
-        let known = file
-            .files
-            .into_iter()
-            .flat_map(|(name, list)| list.into_iter().map(move |e| (name.clone(), e.fingerprint)));
-        Ok(Baseline { known: known.collect() })
+        let mut known: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for (name, list) in file.files {
+            for entry in list {
+                *known.entry((name.clone(), entry.fingerprint)).or_default() += 1;
+            }
+        }
+        Ok(Baseline { root: root_of(path), known })
     }
 
     /// Leaves out the findings the baseline knows.
     pub fn apply(&self, files: &mut [FileReport], rules: &RuleSet) -> BaselineCounts {
-        let mut seen = BTreeSet::new();
+        let mut left = self.known.clone();
         let mut by_rule: BTreeMap<usize, usize> = BTreeMap::new();
         for file in files.iter_mut() {
-            let name = file.source.name.clone();
+            let name = key(&self.root, &file.source.name);
             file.findings.retain(|finding| {
-                let key = (name.clone(), finding.fingerprint(&rules.rules[finding.rule].id, &name));
-                let known = self.known.contains(&key);
-                if known {
-                    *by_rule.entry(finding.rule).or_default() += 1;
-                    seen.insert(key);
+                let fingerprint = finding.fingerprint(&rules.rules[finding.rule].id, &name);
+                match left.get_mut(&(name.clone(), fingerprint)) {
+                    Some(count) if *count > 0 => {
+                        *count -= 1;
+                        *by_rule.entry(finding.rule).or_default() += 1;
+                        false
+                    }
+                    _ => true,
                 }
-                !known
             });
         }
-        BaselineCounts { baselined: by_rule.values().sum(), fixed: self.known.len() - seen.len(), by_rule }
+        BaselineCounts { baselined: by_rule.values().sum(), fixed: left.values().sum(), by_rule }
     }
 }

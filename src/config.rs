@@ -218,15 +218,21 @@ impl ConfigValidator<'_> {
         }
     }
 
-    /// Path globs, `*` not crossing `/` (`**` does), as in `.gitignore`.
+    /// Path globs relative to the config: `*` does not cross `/` (`**` does); a leading `./`
+    /// is the config's directory; a pattern also matches what is below it (`legacy` stands
+    /// for `legacy/**` too), as in `.gitignore`.
     fn globs(&mut self, globs: Vec<Spanned<String>>) -> GlobSet {
         let mut set = GlobSetBuilder::new();
         for glob in globs {
-            match GlobBuilder::new(glob.get_ref()).literal_separator(true).build() {
-                Ok(compiled) => {
-                    set.add(compiled);
+            let pattern = glob.get_ref().trim_start_matches("./").trim_end_matches('/');
+            for pattern in [pattern.to_owned(), format!("{pattern}/**")] {
+                match GlobBuilder::new(&pattern).literal_separator(true).build() {
+                    Ok(compiled) => drop(set.add(compiled)),
+                    Err(err) => {
+                        self.error(glob.span(), format!("invalid glob: {}", err.kind()));
+                        break;
+                    }
                 }
-                Err(err) => self.error(glob.span(), format!("invalid glob: {}", err.kind())),
             }
         }
         set.build().unwrap_or_else(|_| GlobSet::empty())
@@ -257,6 +263,12 @@ impl Config {
             match rules.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(&id.value)) {
                 Some(rule) => rule.severity_override = Some(*level),
                 None => errors.push(self.error_at(id.span, format!("no rule has the id `{}`", id.value))),
+            }
+        }
+        for (_, suppression) in &self.suppress {
+            if !rules.rules.iter().any(|r| r.id.eq_ignore_ascii_case(&suppression.id)) {
+                let message = format!("no rule has the id `{}`", suppression.id);
+                errors.push(self.error_at(suppression.loc.span, message));
             }
         }
         for (id, name, values) in &self.params {
@@ -301,7 +313,7 @@ impl Config {
 }
 
 /// `path` made absolute against the current directory, with `.` and `..` resolved lexically.
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let joined = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_owned());
     let mut out = PathBuf::new();
     for component in joined.components() {
@@ -322,7 +334,11 @@ mod tests {
     use crate::test_support::scratch_dir;
 
     fn config(text: &str) -> Config {
-        let dir = scratch_dir("config-unit");
+        config_at("config-unit", text)
+    }
+
+    fn config_at(name: &str, text: &str) -> Config {
+        let dir = scratch_dir(name);
         let path = dir.join(CONFIG_NAMES[0]);
         std::fs::write(&path, text).unwrap();
         load_config(&path).unwrap_or_else(|e| panic!("{:?}", e.iter().map(|e| &e.message).collect::<Vec<_>>()))
@@ -340,6 +356,11 @@ mod tests {
         assert!(!config.excludes(Path::new("/elsewhere/legacy/a.json")), "outside the config's directory");
         assert_eq!(config.kind_of(&at("roles/deploy/trust.json")), Some(Kind::Trust));
         assert_eq!(config.kind_of(&at("roles/trust.json")), None);
+        let directories = config_at("config-dirs", "exclude = [\"./legacy/\"]\n");
+        assert!(
+            directories.excludes(&directories.root.join("legacy/deeper/a.json")),
+            "a directory stands for its files"
+        );
     }
 
     #[test]

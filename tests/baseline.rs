@@ -66,3 +66,36 @@ fn statistics_count_reported_suppressed_and_baselined_findings_per_rule() {
     assert_eq!(numbers(row("LP006")), ["0", "1", "1"], "{}", out.stdout);
     assert!(out.stdout.starts_with("reported suppressed baselined"), "{}", out.stdout);
 }
+
+#[test]
+fn a_baseline_works_from_any_directory_and_counts_copies() {
+    let dir = scratch_dir("baseline-cwd");
+    std::fs::create_dir_all(dir.join("pol")).unwrap();
+    // Two statements with the same Sid and action: two findings with one fingerprint.
+    let twice = r#"{"Version": "2012-10-17", "Statement": [
+      {"Sid": "X", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"},
+      {"Sid": "X", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::c/*"}]}"#;
+    std::fs::write(dir.join("pol/p.json"), twice).unwrap();
+    let iam_lint = |cwd: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lint"))
+            .args(["check", "--no-config", "--format", "concise", "--select", "LP005"])
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    assert_eq!(iam_lint(&dir, &["--write-baseline", "base.json", "pol"]).0, Some(0));
+    let (code, stdout) = iam_lint(&dir.join("pol"), &["--baseline", "../base.json", "."]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("2 in the baseline, 0 fixed since"), "{stdout}");
+    // A third copy is new.
+    let thrice = twice.replace(
+        "]}",
+        ",\n      {\"Sid\": \"X\", \"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::d/*\"}]}",
+    );
+    std::fs::write(dir.join("pol/p.json"), thrice).unwrap();
+    let (code, stdout) = iam_lint(&dir, &["--baseline", "base.json", "pol"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("Found 1 finding") && stdout.contains("2 in the baseline"), "{stdout}");
+}

@@ -37,6 +37,8 @@ pub enum AppliesTo {
     /// A glob over the element (iam-lint), or a finding text (cdk-nag), matched exactly.
     Text(String),
     Regex(Regex),
+    /// An entry that could not be read (a regex that does not compile): it matches nothing.
+    Nothing,
 }
 
 /// One suppression, as written.
@@ -101,10 +103,11 @@ impl Suppression {
         {
             return false;
         }
-        if let Some(sid) = &self.sid
-            && !finding.anchor.contains(&format!("/Statement/Sid={sid}"))
-        {
-            return false;
+        if let Some(sid) = &self.sid {
+            let segment = format!("Sid={}", sid.replace('~', "~0").replace('/', "~1"));
+            if !finding.anchor.split('/').any(|s| s == segment) {
+                return false;
+            }
         }
         if self.applies_to.is_empty() {
             return true;
@@ -115,6 +118,7 @@ impl Suppression {
         };
         self.applies_to.iter().any(|entry| match (entry, self.dialect) {
             (AppliesTo::Regex(regex), _) => regex.is_match(&text),
+            (AppliesTo::Nothing, _) => false,
             (AppliesTo::Text(glob), Dialect::IamLint) => crate::glob::covers(glob, &text, crate::glob::Case::Sensitive),
             (AppliesTo::Text(exact), _) => *exact == text,
         })
@@ -124,8 +128,10 @@ impl Suppression {
         self.reason.as_ref().is_some_and(|r| r.trim().chars().count() >= MIN_REASON_CHARS)
     }
 
+    /// Past its date, or with a date iam-lint cannot read: then it suppresses nothing rather
+    /// than forever.
     fn expired(&self, today: u64) -> bool {
-        self.expires.as_deref().and_then(days_since_epoch).is_some_and(|day| day < today)
+        self.expires.as_deref().is_some_and(|date| days_since_epoch(date).is_none_or(|day| day < today))
     }
 }
 
@@ -157,10 +163,14 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], rules: &RuleS
     let mut used = vec![false; suppressions.len()];
     for finding in findings {
         let rule = &rules.rules[finding.rule];
-        let by = (0..suppressions.len()).find(|&i| live[i] && suppressions[i].covers(rule, &finding));
-        match by {
+        let covering: Vec<usize> =
+            (0..suppressions.len()).filter(|&i| live[i] && suppressions[i].covers(rule, &finding)).collect();
+        // Every suppression that covers the finding is in use, the first one gives the reason.
+        for &i in &covering {
+            used[i] = true;
+        }
+        match covering.first().copied() {
             Some(i) => {
-                used[i] = true;
                 let justification = suppressions[i].reason.clone().unwrap_or_default();
                 let external = suppressions[i].in_config;
                 outcome.suppressed.push(Suppressed { finding, justification, external });
@@ -200,12 +210,23 @@ pub fn judge_config(
 /// `Resource::arn:aws:s3:::bucket/*`), and cdk-nag needs it.
 fn judge(suppression: &Suppression, used: bool, rules: &RuleSet, today: u64, outcome: &mut Outcome) {
     let rule_index = |id: &str| rules.rules.iter().position(|r| r.id == id);
+    // A peer tool's suppression of a rule iam-lint does not have is that tool's business.
+    let ours = suppression.dialect == Dialect::IamLint || rules.rules.iter().any(|rule| suppression.names(rule));
     if !suppression.has_reason() {
-        outcome.findings.extend(rule_index("S001").map(|s001| suppression_finding(rules, s001, suppression)));
+        if ours {
+            outcome.findings.extend(rule_index("S001").map(|s001| suppression_finding(rules, s001, suppression)));
+        }
     } else if suppression.expired(today) {
         let expires = suppression.expires.as_deref().unwrap_or_default();
-        let message =
-            format!("the suppression of `{}` expired on {expires}: its findings are reported again", suppression.id);
+        let message = match days_since_epoch(expires) {
+            Some(_) => {
+                format!("the suppression of `{}` expired on {expires}: its findings are reported again", suppression.id)
+            }
+            None => format!(
+                "the suppression of `{}` has an expiry date iam-lint cannot read (`{expires}`; write YYYY-MM-DD): it suppresses nothing",
+                suppression.id
+            ),
+        };
         outcome.notices.push(Notice { loc: suppression.loc.clone(), message });
     } else if !used && suppression.dialect == Dialect::IamLint && rules.rules.iter().any(|rule| suppression.names(rule))
     {
@@ -232,4 +253,81 @@ fn suppression_finding(rules: &RuleSet, index: usize, suppression: &Suppression)
 pub fn today() -> u64 {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     now.as_secs() / 86_400
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use crate::source::Span;
+
+    fn suppression(id: &str) -> Suppression {
+        Suppression {
+            dialect: Dialect::IamLint,
+            id: id.to_owned(),
+            applies_to: Vec::new(),
+            resource: None,
+            sid: None,
+            reason: Some("a reason long enough".to_owned()),
+            expires: None,
+            loc: Loc { pointer: String::new(), span: Span::new(0, 0) },
+            in_config: false,
+        }
+    }
+
+    fn finding(anchor: &str) -> Finding {
+        let loc = Loc { pointer: String::new(), span: Span::new(0, 0) };
+        let (severity, kind) = (crate::finding::Severity::Warning, Kind::Identity);
+        let element = "s3:*".to_owned();
+        Finding {
+            rule: 0,
+            severity,
+            message: String::new(),
+            loc,
+            kind,
+            element,
+            located: None,
+            anchor: anchor.to_owned(),
+            origin: None,
+        }
+    }
+
+    fn rule() -> Rule {
+        let rules = RuleSet::load(crate::rules::builtin_packs()).unwrap();
+        rules.rules.into_iter().find(|r| r.id == "LP005").unwrap()
+    }
+
+    #[test]
+    fn a_sid_names_a_whole_statement_segment() {
+        let mut by_sid = suppression("LP005");
+        by_sid.sid = Some("Deploy".to_owned());
+        assert!(by_sid.covers(&rule(), &finding("/Statement/Sid=Deploy/Action/0")));
+        assert!(!by_sid.covers(&rule(), &finding("/Statement/Sid=DeployProd/Action/0")));
+        by_sid.sid = Some("A/B".to_owned());
+        assert!(by_sid.covers(&rule(), &finding("/Statement/Sid=A~1B/Action")));
+    }
+
+    #[test]
+    fn an_unreadable_entry_or_date_suppresses_nothing() {
+        let mut unreadable = suppression("LP005");
+        unreadable.applies_to = vec![AppliesTo::Nothing];
+        assert!(!unreadable.covers(&rule(), &finding("/Statement/0/Action")));
+        let mut undated = suppression("LP005");
+        undated.expires = Some("30/06/2021".to_owned());
+        assert!(undated.expired(today()));
+        undated.expires = Some("2999-01-01".to_owned());
+        assert!(!undated.expired(today()));
+    }
+
+    #[test]
+    fn every_covering_suppression_is_in_use() {
+        let rules = RuleSet::load(crate::rules::builtin_packs()).unwrap();
+        let mut found = finding("/Statement/0/Action");
+        found.rule = rules.rules.iter().position(|r| r.id == "LP005").unwrap();
+        let mut on_resource = suppression("LP005");
+        on_resource.applies_to = vec![AppliesTo::Text("s3:*".to_owned())];
+        let outcome = apply(vec![found], &[suppression("LP005"), on_resource], &rules, today());
+        assert_eq!((outcome.suppressed.len(), outcome.findings.len()), (1, 0), "no S002: {:?}", outcome.findings);
+        assert_eq!(outcome.used, [true, true]);
+    }
 }

@@ -78,8 +78,11 @@ fn entry(item: &Node, dialect: Dialect, resource: Option<&String>, loc: Loc) -> 
     };
     let applies_key = if dialect == Dialect::CdkNag { "applies_to" } else { "applies-to" };
     let mut applies_to: Vec<AppliesTo> = granular.into_iter().map(AppliesTo::Text).collect();
-    if let Some(Value::Array(entries)) = item.get(applies_key).map(|m| &m.value.value) {
-        applies_to.extend(entries.iter().filter_map(applies_entry));
+    match item.get(applies_key).map(|m| &m.value.value) {
+        Some(Value::Array(entries)) => applies_to.extend(entries.iter().map(applies_entry)),
+        // Not a list: it names nothing, rather than everything.
+        Some(_) => applies_to.push(AppliesTo::Nothing),
+        None => {}
     }
     let encoded = item.get("is_reason_encoded").is_some_and(|m| matches!(m.value.value, Value::Bool(true)));
     // checkov calls the reason a comment.
@@ -90,15 +93,16 @@ fn entry(item: &Node, dialect: Dialect, resource: Option<&String>, loc: Loc) -> 
     Some(Suppression { dialect, id, applies_to, resource, sid: None, reason, expires, loc, in_config: false })
 }
 
-/// A string, or cdk-nag's `{ regex: "/pattern/flags" }`.
-fn applies_entry(node: &Node) -> Option<AppliesTo> {
+/// A string, or cdk-nag's `{ regex: "/pattern/flags" }`; anything else (a regex that does not
+/// compile) names nothing, so that a mistake does not suppress every finding.
+fn applies_entry(node: &Node) -> AppliesTo {
     if let Some(text) = node.scalar_text() {
-        return Some(AppliesTo::Text(text.to_owned()));
+        return AppliesTo::Text(text.to_owned());
     }
-    let written = node.get("regex")?.value.scalar_text()?;
+    let Some(written) = node.get("regex").and_then(|r| r.value.scalar_text()) else { return AppliesTo::Nothing };
     let (pattern, flags) = written.strip_prefix('/').and_then(|rest| rest.rsplit_once('/')).unwrap_or((written, ""));
     let pattern = if flags.contains('i') { format!("(?i){pattern}") } else { pattern.to_owned() };
-    Regex::new(&pattern).ok().map(AppliesTo::Regex)
+    Regex::new(&pattern).map_or(AppliesTo::Nothing, AppliesTo::Regex)
 }
 
 /// cdk-nag encodes reasons in base64 when `is_reason_encoded` is set.
