@@ -172,6 +172,8 @@ pub enum OutputFormat {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers
     Sarif,
+    /// GitHub Actions annotations (workflow commands), for workflows without code scanning
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -161,6 +161,7 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         OutputFormat::Concise => Format::Concise,
         OutputFormat::Json => Format::Json,
         OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
     };
     let format = if args.statistics { Format::Statistics } else { format };
     let written = match &args.output {

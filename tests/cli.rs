@@ -305,3 +305,16 @@ fn peer_tools_suppressions_are_honoured_through_aliases() {
     let out = run(&["check", "--format", "concise", "--include-suppressed", "testdata/cli/peer-suppressions.yaml"]);
     assert_snapshot!(shown(&out));
 }
+
+#[test]
+fn github_annotations() {
+    let out = run(&[
+        "check",
+        "--format",
+        "github",
+        "testdata/cli/template.yaml",
+        "testdata/cli/sam.yaml",
+        "testdata/cli/broken.json",
+    ]);
+    assert_snapshot!(shown(&out));
+}

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod concise;
+mod github;
 mod human;
 mod json;
 mod rule_docs;
@@ -203,6 +204,8 @@ pub enum Format {
     Sarif,
     /// Counts per rule instead of findings (`--statistics`).
     Statistics,
+    /// GitHub Actions workflow commands.
+    Github,
 }
 
 /// Writes the report in `format`.
@@ -213,6 +216,7 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Re
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Statistics => statistics::write(report, out),
+        Format::Github => github::write(report, out),
     }
 }
 
