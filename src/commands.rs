@@ -134,7 +134,7 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         boundary_names: &no_names,
         config: config.as_ref(),
     };
-    let RunOutcome { mut files, files_checked, policies, suppressed } = lint_all(&discovery, &options);
+    let RunOutcome { mut files, files_checked, policies } = lint_all(&discovery, &options);
     let baseline = match (&args.baseline, &args.write_baseline) {
         (Some(path), _) => Some(Baseline::load(path).map_err(|e| vec![e])?),
         (None, Some(path)) => {
@@ -151,7 +151,6 @@ fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Ve
         errors: &errors,
         files_checked,
         policies,
-        suppressed,
         include_suppressed: args.include_suppressed,
         baselined,
     };

@@ -144,45 +144,49 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
     let policies = &extraction.policies;
     let mut findings: Vec<Finding> = policies.iter().flat_map(|doc| evaluate(rules, doc)).collect();
     findings.extend(evaluate_template(rules, &extraction.facts));
-    let mut notices = extraction.notices;
     let template = is_template(&root);
-    let mut suppressions = Vec::new();
     if template {
         for finding in &mut findings {
             finding.origin =
                 origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, &finding.element);
         }
-        suppressions = template_suppressions(&root);
     }
-    // The config's suppressions for this file come last: their use is reported by index.
+    let mut report = FileReport { findings, notices: extraction.notices, ..FileReport::empty(source, Vec::new()) };
+    report.policies = policies.len();
+    apply_suppressions(&mut report, &root, template, input, options);
+    sort_findings(&mut report.findings, rules);
+    report.notices.sort_by_key(|n| n.loc.span.start);
+    if input.assembly.is_some() {
+        report.summary = summarize(&root, extraction.facts, options.parameters);
+    }
+    Some(report)
+}
+
+/// Applies the suppressions written in the file (a template's `Metadata`) and the config's
+/// for its path: what they accept moves to `suppressed`; S001, S002 and expiry of the file's
+/// own are added; the config's are reported as offered and used, to be judged for the run.
+fn apply_suppressions(report: &mut FileReport, root: &Node, template: bool, input: &Input, options: &LintOptions<'_>) {
+    let mut suppressions = if template { template_suppressions(root) } else { Vec::new() };
+    // The config's suppressions come last: their use is reported by index.
     let in_file = suppressions.len();
     let from_config = options.config.map(|c| c.suppressions_for(&input.path)).unwrap_or_default();
     suppressions.extend(from_config.iter().map(|(_, s)| s.clone()));
-    let mut suppressed = Vec::new();
-    let mut config_entries = Vec::new();
-    if !suppressions.is_empty() {
-        let outcome = suppress::apply(findings, &suppressions, rules, suppress::today());
-        findings = outcome.kept;
-        for mut finding in outcome.findings {
-            if template {
-                finding.origin = origin(&root, options.parameters, &finding.loc.pointer, finding.loc.span, "");
-            }
-            findings.push(finding);
-        }
-        suppressed = outcome.suppressed;
-        notices.extend(outcome.notices);
-        let used = &outcome.used[in_file..];
-        config_entries = from_config.iter().zip(used).map(|((i, _), used)| (*i, *used)).collect();
+    if suppressions.is_empty() {
+        return;
     }
-    sort_findings(&mut findings, rules);
-    notices.sort_by_key(|n| n.loc.span.start);
-    let summary = match input.assembly {
-        Some(_) => summarize(&root, extraction.facts, options.parameters),
-        None => TemplateSummary::default(),
-    };
-    let policies = policies.len();
-    let errors = Vec::new();
-    Some(FileReport { source, findings, suppressed, errors, notices, policies, summary, config_entries })
+    let findings = std::mem::take(&mut report.findings);
+    let outcome = suppress::apply(findings, &suppressions, options.rules, suppress::today());
+    report.findings = outcome.kept;
+    for mut finding in outcome.findings {
+        if template {
+            finding.origin = origin(root, options.parameters, &finding.loc.pointer, finding.loc.span, "");
+        }
+        report.findings.push(finding);
+    }
+    report.suppressed = outcome.suppressed;
+    report.notices.extend(outcome.notices);
+    let used = &outcome.used[in_file..];
+    report.config_entries = from_config.iter().zip(used).map(|((i, _), used)| (*i, *used)).collect();
 }
 
 fn summarize(root: &Node, facts: TemplateFacts, parameters: &ParameterValues) -> TemplateSummary {

@@ -13,14 +13,13 @@ use crate::discover::{Discovery, Input, display_path};
 use crate::error::ToolError;
 use crate::lint::{FileReport, LintOptions, TemplateSummary, lint_app, lint_file};
 use crate::source::Source;
-use crate::suppress::{self, Suppression};
+use crate::suppress;
 
 /// What a run found: the reports to show, in path order, and its counts.
 pub struct RunOutcome {
     pub files: Vec<FileReport>,
     pub files_checked: usize,
     pub policies: usize,
-    pub suppressed: usize,
 }
 
 /// What the run keeps of one linted file.
@@ -81,8 +80,7 @@ pub fn lint_all(discovery: &Discovery, options: &LintOptions<'_>) -> RunOutcome 
     files.extend(extra.into_iter().filter(FileReport::has_output));
     files.extend(config);
     files.sort_by(|a, b| Path::new(&a.source.name).cmp(Path::new(&b.source.name)));
-    let suppressed = files.iter().map(|f| f.suppressed.len()).sum();
-    RunOutcome { files, files_checked, policies, suppressed }
+    RunOutcome { files, files_checked, policies }
 }
 
 /// A managed policy of one template that another template of the same assembly uses as a
@@ -119,8 +117,8 @@ fn judge_config_suppressions(outcomes: &[Linted], options: &LintOptions<'_>) -> 
         offered[index] = true;
         used[index] |= matched;
     }
-    let entries: Vec<Suppression> = config.suppress.iter().map(|(_, s)| s.clone()).collect();
-    let outcome = suppress::judge_config(&entries, &offered, &used, options.rules, suppress::today());
+    let entries = config.suppress.iter().map(|(_, s)| s);
+    let outcome = suppress::judge_config(entries, &offered, &used, options.rules, suppress::today());
     let report = FileReport {
         findings: outcome.findings,
         notices: outcome.notices,

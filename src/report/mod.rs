@@ -34,8 +34,6 @@ pub struct Report<'a> {
     pub errors: &'a [ToolError],
     pub files_checked: usize,
     pub policies: usize,
-    /// Findings suppressions accepted, in every file.
-    pub suppressed: usize,
     /// Show the suppressed findings too, marked (`--include-suppressed`).
     pub include_suppressed: bool,
     /// With `--baseline`: findings it holds (left out) and entries fixed since.
@@ -69,6 +67,11 @@ impl Report<'_> {
             shown.sort_by_key(|(f, _)| (f.loc.span.start, f.loc.span.end, &self.rules.rules[f.rule].id));
         }
         shown
+    }
+
+    /// How many findings suppressions accepted, in every file (each file that has one is kept).
+    pub fn suppressed(&self) -> usize {
+        self.files.iter().map(|f| f.suppressed.len()).sum()
     }
 
     pub fn rule(&self, finding: &Finding) -> &Rule {
@@ -130,8 +133,9 @@ impl Report<'_> {
                 with
             )
         };
-        if self.suppressed > 0 {
-            line.push_str(&format!(" {} suppressed.", self.suppressed));
+        let suppressed = self.suppressed();
+        if suppressed > 0 {
+            line.push_str(&format!(" {suppressed} suppressed."));
         }
         if let Some(counts) = &self.baselined {
             line.push_str(&format!(" {} in the baseline, {} fixed since.", counts.baselined, counts.fixed));

@@ -188,15 +188,15 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], rules: &RuleS
 /// S001, S002 and expiry for the config's suppressions, once the whole run has used them.
 /// Whether they have a reason is always judged; expiry and use only for those `offered` to a
 /// file of the run.
-pub fn judge_config(
-    suppressions: &[Suppression],
+pub fn judge_config<'s>(
+    suppressions: impl Iterator<Item = &'s Suppression>,
     offered: &[bool],
     used: &[bool],
     rules: &RuleSet,
     today: u64,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    for ((suppression, offered), used) in suppressions.iter().zip(offered).zip(used) {
+    for ((suppression, offered), used) in suppressions.zip(offered).zip(used) {
         if *offered || !suppression.has_reason() {
             judge(suppression, *used, rules, today, &mut outcome);
         }
