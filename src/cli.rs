@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint policy files and directories
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, name, severity, pack and summary
     Rules(RulesArgs),
     /// Show a rule's full description, how to fix what it reports, and its docs link
@@ -35,6 +35,24 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Write a commented iam-lint.toml in the current directory
     Init(InitArgs),
+    /// Print a shell completion script for bash, zsh, fish, elvish or powershell
+    Completions(CompletionsArgs),
+    /// Print the man page, in roff (`iam-lint man | man -l -`)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The page of this subcommand (`iam-lint-check(1)`) instead of the overview
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -53,8 +71,9 @@ pub struct CatalogArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files and directories to lint; directories are walked, honouring .gitignore
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files and directories to lint; directories are walked, honouring .gitignore; `-` reads
+    /// standard input [default: .]
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Output format
@@ -64,6 +83,15 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// The SARIF analysis category, to tell apart runs over different parts of a repository
+    #[arg(long, value_name = "NAME", default_value = "iam-lint", value_parser = parse_category)]
+    pub sarif_category: String,
+
+    /// Make SARIF paths relative to DIR [default: the top of the git work tree, else the
+    /// current directory]
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 
     /// Lowest severity that makes the exit code 1 [default: the config's `fail-on`, else warning]
     #[arg(long, value_enum)]
@@ -128,6 +156,28 @@ pub struct CheckArgs {
     /// [{"ParameterKey": ..., "ParameterValue": ...}] or CodePipeline's {"Parameters": {...}}
     #[arg(long = "parameters", value_name = "FILE")]
     pub parameter_files: Vec<PathBuf>,
+
+    /// The name standard input is reported under, which also decides its format, kind and
+    /// config (`iam-lint check - --stdin-filename infra/role.json`)
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Print only the findings: no summary line, no notes on standard error
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also say which config and rules were used and how long the run took, on standard error
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// A category is a name: GitHub reads what comes before the last `/` of `automationDetails.id`.
+fn parse_category(value: &str) -> Result<String, String> {
+    let category = value.trim_end_matches('/');
+    if category.is_empty() || category.chars().any(char::is_whitespace) {
+        return Err("a category is a non-empty name without spaces, such as `iam-lint/infra`".into());
+    }
+    Ok(category.to_owned())
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,19 @@ pub struct Input {
     pub assembly: Option<usize>,
     /// The kind the config's `[kinds]` gives this file, for a bare policy.
     pub kind: Option<Kind>,
+    /// What standard input held, for `-`: `path` is then only its name.
+    pub contents: Option<Arc<[u8]>>,
+}
+
+impl Input {
+    fn found(path: PathBuf, explicit: bool, assembly: Option<usize>) -> Input {
+        Input { path, explicit, assembly, kind: None, contents: None }
+    }
+
+    /// Standard input, reported as `name`.
+    pub fn stdin(name: PathBuf, contents: Vec<u8>) -> Input {
+        Input { path: name, explicit: true, assembly: None, kind: None, contents: Some(Arc::from(contents)) }
+    }
 }
 
 const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
@@ -63,7 +76,7 @@ pub fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolEr
                 add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found, errors)
             }
             Ok(_) if path.file_name().is_some_and(|name| name == CDK_JSON) => add_app(path, &mut found, errors),
-            Ok(_) => found.inputs.push(Input { path: path.clone(), explicit: true, assembly: None, kind: None }),
+            Ok(_) => found.inputs.push(Input::found(path.clone(), true, None)),
             Err(err) => {
                 errors.push(ToolError::in_file(display_path(path), format!("cannot read: {}", io_reason(&err))))
             }
@@ -91,7 +104,7 @@ fn add_assembly(dir: &Path, found: &mut Discovery, errors: &mut Vec<ToolError>) 
     let templates = assembly::templates(dir, errors);
     found.assemblies.push(LintedAssembly { canonical, app: cdk_app::app_of(dir) });
     let assembly = Some(found.assemblies.len() - 1);
-    found.inputs.extend(templates.into_iter().map(|t| Input { path: t.path, explicit: true, assembly, kind: None }));
+    found.inputs.extend(templates.into_iter().map(|t| Input::found(t.path, true, assembly)));
 }
 
 /// A `cdk.json` named on the command line stands for its app: the assembly `cdk synth` wrote.
@@ -135,7 +148,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
                     cdk_apps.push(entry.path().to_owned());
                 }
                 if is_file && has_lintable_extension(entry.path()) {
-                    found.inputs.push(Input { path: entry.into_path(), explicit: false, assembly: None, kind: None });
+                    found.inputs.push(Input::found(entry.into_path(), false, None));
                 }
             }
             // Symlink loops and unreadable directories: say so and keep walking.

@@ -31,11 +31,13 @@ mod suppress;
 mod test_support;
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{Read, Write};
 
 /// Where output goes and what the terminal can show; `main` fills it from the real process,
 /// tests from buffers.
 pub struct Io<'a> {
+    /// Read only for `iam-lint check -`.
+    pub stdin: &'a mut dyn Read,
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
     /// Standard output is a terminal and colour is allowed (`NO_COLOR`, `CLICOLOR_FORCE`).

@@ -90,7 +90,11 @@ pub struct LintOptions<'a> {
 pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport> {
     let rules = options.rules;
     let name = display_path(&input.path);
-    let bytes = match read_bounded(&input.path) {
+    let read = match &input.contents {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => read_bounded(&input.path),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge(_)) if !input.explicit && !starts_like_ours(&input.path) => return None,
         Err(ReadError::TooLarge(message) | ReadError::Io(message)) => {
@@ -253,23 +257,43 @@ enum ReadError {
 
 fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     let io = |e: std::io::Error| ReadError::Io(format!("cannot read: {}", io_reason(&e)));
-    let limit = MAX_FILE_BYTES / (1024 * 1024);
-    let too_large = |size: u64| ReadError::TooLarge(format!("the file is {size} bytes, over the {limit} MiB limit"));
     let meta = std::fs::metadata(path).map_err(io)?;
     // A FIFO would block and a device (a link to /dev/zero) never end.
     if !meta.is_file() {
         return Err(ReadError::Io("not a regular file".into()));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(meta.len()));
+        return Err(too_large(Some(meta.len())));
     }
     // The file may grow between the two calls: read no more than the limit allows.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path).and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)).map_err(io)?;
+    read_limited(std::fs::File::open(path).map_err(io)?, meta.len() as usize)
+}
+
+/// Standard input (`iam-lint check -`), with the limit a file has.
+pub fn read_stdin(stdin: &mut dyn Read) -> Result<Vec<u8>, String> {
+    read_limited(stdin, 0).map_err(|error| match error {
+        ReadError::TooLarge(message) => message.replace("the file", "standard input"),
+        ReadError::Io(message) => message.replace("cannot read", "cannot read standard input"),
+    })
+}
+
+fn read_limited(reader: impl Read, expected: usize) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(expected);
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Io(format!("cannot read: {}", io_reason(&e))))?;
+    // Reading stopped one byte over: how much more there was is unknown.
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(None));
     }
     Ok(bytes)
+}
+
+fn too_large(size: Option<u64>) -> ReadError {
+    let limit = MAX_FILE_BYTES / (1024 * 1024);
+    let size = size.map(|bytes| format!(" {bytes} bytes,")).unwrap_or_default();
+    ReadError::TooLarge(format!("the file is{size} over the {limit} MiB limit"))
 }
 
 fn mentions_iam(bytes: &[u8]) -> bool {

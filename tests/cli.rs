@@ -22,9 +22,14 @@ fn help() {
 }
 
 #[test]
-fn version_names_the_package_version() {
+fn version_names_the_package_version_and_the_catalog_date() {
     let out = run(&["--version"]);
-    assert_eq!((out.code, out.stdout.trim()), (0, format!("iam-lint {}", env!("CARGO_PKG_VERSION")).as_str()));
+    assert_eq!(out.code, 0);
+    let expected_start = format!("iam-lint {} (IAM catalog ", env!("CARGO_PKG_VERSION"));
+    assert!(out.stdout.starts_with(&expected_start), "{}", out.stdout);
+    let date = out.stdout.trim().strip_suffix(')').and_then(|s| s.rsplit_once("data of ")).map(|(_, d)| d);
+    let is_date = date.is_some_and(|d| d.len() == 10 && d.chars().filter(|c| *c == '-').count() == 2);
+    assert!(is_date, "no catalog date in {}", out.stdout);
 }
 
 #[test]
@@ -49,7 +54,10 @@ fn json() {
 
 #[test]
 fn sarif() {
-    assert_snapshot!(shown(&run(&["check", "--format", "sarif", ADMIN])));
+    // `%SRCROOT%` is where the repository is on this machine.
+    let root = common::repo().canonicalize().unwrap();
+    let out = shown(&run(&["check", "--format", "sarif", ADMIN]));
+    assert_snapshot!(out.replace(&format!("file://{}/", root.display()), "file://<repository>/"));
 }
 
 #[test]

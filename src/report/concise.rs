@@ -27,7 +27,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     write_notices(report, out)?;
     write_errors(report, out)?;
-    writeln!(out, "{}", report.summary_line())
+    report.write_summary(out)
 }
 
 pub fn write_errors(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -51,7 +51,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "::error{place}::{}", data(&error.message))?;
     }
-    writeln!(out, "{}", report.summary_line())
+    report.write_summary(out)
 }
 
 /// A command's message: `%`, CR and LF escaped, as the runner expects.

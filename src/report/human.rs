@@ -37,7 +37,7 @@ pub fn write(report: &Report<'_>, style: HumanStyle, out: &mut dyn Write) -> io:
     }
     write_notices(report, out)?;
     write_errors(report.tool_errors(), style, out)?;
-    writeln!(out, "{}", report.summary_line())
+    report.write_summary(out)
 }
 
 /// Tool errors alone: also what a command prints when it stops at a bad pack or usage.

@@ -8,6 +8,7 @@ mod human;
 mod json;
 mod rule_docs;
 mod sarif;
+mod source_root;
 mod statistics;
 
 use std::borrow::Cow;
@@ -24,6 +25,8 @@ use crate::suppress::Suppressed;
 pub use catalog::{write_actions, write_catalog_summary};
 pub use human::{HumanStyle, write_errors as write_errors_human};
 pub use rule_docs::{write_explanation, write_rules_json, write_rules_markdown, write_rules_table};
+pub use sarif::{MAX_RESULTS as MAX_SARIF_RESULTS, SarifOptions};
+pub use source_root::SourceRoot;
 
 /// Everything a run produced, in report order.
 pub struct Report<'a> {
@@ -38,6 +41,8 @@ pub struct Report<'a> {
     pub include_suppressed: bool,
     /// With `--baseline`: findings it holds (left out) and entries fixed since.
     pub baselined: Option<BaselineCounts>,
+    /// No summary line (`--quiet`).
+    pub quiet: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -113,8 +118,13 @@ impl Report<'_> {
         counts
     }
 
+    /// The summary line, unless `--quiet`.
+    pub fn write_summary(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.quiet { Ok(()) } else { writeln!(out, "{}", self.summary_line()) }
+    }
+
     /// One line saying what was found, for the human and concise formats.
-    pub fn summary_line(&self) -> String {
+    fn summary_line(&self) -> String {
         let counts = self.counts();
         let files = plural(self.files_checked, "file");
         let mut line = if counts.total() == 0 {
@@ -200,12 +210,12 @@ impl Region {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+#[derive(Debug, Clone, Copy)]
+pub enum Format<'a> {
     Human(HumanStyle),
     Concise,
     Json,
-    Sarif,
+    Sarif(&'a SarifOptions),
     /// Counts per rule instead of findings (`--statistics`).
     Statistics,
     /// GitHub Actions workflow commands.
@@ -213,12 +223,12 @@ pub enum Format {
 }
 
 /// Writes the report in `format`.
-pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(format: Format<'_>, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human(style) => human::write(report, style, out),
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
-        Format::Sarif => sarif::write(report, out),
+        Format::Sarif(options) => sarif::write(report, options, out),
         Format::Statistics => statistics::write(report, out),
         Format::Github => github::write(report, out),
     }

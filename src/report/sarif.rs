@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::source_root::{ArtifactPath, SourceRoot};
 use super::{Region, Report, message_in_context};
 use crate::catalog::catalog;
 use crate::finding::Finding;
@@ -14,6 +15,18 @@ use crate::rules::Rule;
 use crate::source::LineIndex;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// GitHub code scanning rejects a run with more results than this.
+pub const MAX_RESULTS: usize = 25_000;
+
+/// What a SARIF report needs beyond the findings.
+#[derive(Debug, Clone)]
+pub struct SarifOptions {
+    /// The analysis category (`--sarif-category`): GitHub keeps one set of alerts per category,
+    /// so each part of a monorepo linted on its own needs its own.
+    pub category: String,
+    pub root: SourceRoot,
+}
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -28,6 +41,7 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool<'a>,
     automation_details: AutomationDetails,
+    original_uri_base_ids: BaseIds,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
     invocations: [Invocation<'a>; 1],
@@ -59,7 +73,20 @@ struct DriverProperties {
 
 #[derive(Serialize)]
 struct AutomationDetails {
-    id: &'static str,
+    id: String,
+}
+
+/// Where `%SRCROOT%` is, so that a viewer (VS Code's SARIF viewer) opens the files without
+/// asking; GitHub resolves it to the checkout.
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    source_root: BaseUri,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -244,11 +271,17 @@ struct Notification<'a> {
     locations: Vec<Location<'a>>,
 }
 
-fn physical_location(file: &str, region: Option<Region>) -> PhysicalLocation {
-    // A file outside the directory iam-lint ran in cannot be relative to the source root.
-    let artifact_location = match file.strip_prefix('/') {
-        Some(absolute) => ArtifactLocation { uri: format!("file:///{}", uri(absolute)), uri_base_id: None },
-        None => ArtifactLocation { uri: uri(file), uri_base_id: Some("%SRCROOT%") },
+/// An absolute path as a `file:` URI.
+fn file_uri(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    format!("file:///{}", uri(text.trim_start_matches('/')))
+}
+
+fn physical_location(root: &SourceRoot, file: &str, region: Option<Region>) -> PhysicalLocation {
+    // A file outside the source root cannot be relative to it.
+    let artifact_location = match root.locate(file) {
+        ArtifactPath::UnderRoot(path) => ArtifactLocation { uri: uri(&path), uri_base_id: Some("%SRCROOT%") },
+        ArtifactPath::Absolute(path) => ArtifactLocation { uri: file_uri(&path), uri_base_id: None },
     };
     PhysicalLocation {
         artifact_location,
@@ -261,7 +294,8 @@ fn physical_location(file: &str, region: Option<Region>) -> PhysicalLocation {
     }
 }
 
-pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report<'_>, options: &SarifOptions, out: &mut dyn Write) -> io::Result<()> {
+    let root = &options.root;
     let rules: Vec<SarifRule> = report.rules.rules.iter().map(rule_descriptor).collect();
     let mut results = Vec::new();
     for file in report.files {
@@ -275,7 +309,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 level: finding.severity.name(),
                 message: MessageRef { text: message_in_context(finding) },
                 locations: [Location {
-                    physical_location: physical_location(&file.source.name, Some(region)),
+                    physical_location: physical_location(root, &file.source.name, Some(region)),
                     logical_locations: logical_locations(finding),
                 }],
                 partial_fingerprints: Fingerprints { key: finding.fingerprint(&rule.id, &file.source.name) },
@@ -291,7 +325,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         level: "note",
         message: MessageRef { text: Cow::Borrowed(notice.message) },
         locations: vec![Location {
-            physical_location: physical_location(notice.file, Some(notice.region)),
+            physical_location: physical_location(root, notice.file, Some(notice.region)),
             logical_locations: vec![],
         }],
     });
@@ -305,12 +339,27 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             let locations = error
                 .file
                 .iter()
-                .map(|file| Location { physical_location: physical_location(file, region), logical_locations: vec![] })
+                .map(|file| Location {
+                    physical_location: physical_location(root, file, region),
+                    logical_locations: vec![],
+                })
                 .collect();
             Notification { level: "error", message: MessageRef { text: Cow::Borrowed(&error.message) }, locations }
         })
         .collect();
     let failed = !notifications.is_empty();
+    let left_out = keep_most_severe(&mut results, MAX_RESULTS);
+    if left_out > 0 {
+        let text = format!(
+            "{left_out} results left out: GitHub code scanning accepts at most {} per run, and the most severe are kept; lint fewer files per run, each with its own --sarif-category",
+            MAX_RESULTS
+        );
+        notifications.push(Notification {
+            level: "warning",
+            message: MessageRef { text: Cow::Owned(text) },
+            locations: vec![],
+        });
+    }
     notifications.extend(notices);
     let version = env!("CARGO_PKG_VERSION");
     let driver = Driver {
@@ -323,7 +372,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     };
     let run = Run {
         tool: Tool { driver },
-        automation_details: AutomationDetails { id: "iam-lint/" },
+        automation_details: AutomationDetails { id: format!("{}/", options.category) },
+        original_uri_base_ids: BaseIds {
+            source_root: BaseUri { uri: format!("{}/", file_uri(root.root()).trim_end_matches('/')) },
+        },
         column_kind: "unicodeCodePoints",
         results,
         invocations: [Invocation { execution_successful: !failed, tool_execution_notifications: notifications }],
@@ -331,6 +383,28 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let document = Log { schema: SCHEMA, version: "2.1.0", runs: [run] };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
+}
+
+/// Drops all but the `max` most severe results, keeping their order; returns how many went.
+fn keep_most_severe(results: &mut Vec<SarifResult<'_>>, max: usize) -> usize {
+    if results.len() <= max {
+        return 0;
+    }
+    let rank = |level: &str| match level {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by_key(|&i| rank(results[i].level));
+    let mut keep = vec![false; results.len()];
+    for &i in &order[..max] {
+        keep[i] = true;
+    }
+    let before = results.len();
+    let mut flags = keep.into_iter();
+    results.retain(|_| flags.next().unwrap_or(false));
+    before - results.len()
 }
 
 #[cfg(test)]

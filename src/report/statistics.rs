@@ -42,5 +42,5 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             rule.severity_override.unwrap_or(rule.severity).name()
         )?;
     }
-    writeln!(out, "{}", report.summary_line())
+    report.write_summary(out)
 }

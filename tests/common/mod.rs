@@ -21,9 +21,18 @@ pub fn run_graphical(args: &[&str]) -> Output {
 }
 
 fn run_with(args: &[&str], graphical: bool) -> Output {
+    run_with_stdin(args, graphical, b"")
+}
+
+/// Runs narrated, with `input` as standard input.
+pub fn run_on_stdin(args: &[&str], input: &str) -> Output {
+    run_with_stdin(args, false, input.as_bytes())
+}
+
+fn run_with_stdin(args: &[&str], graphical: bool, mut input: &[u8]) -> Output {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
-    let mut io = iam_lint::Io { stdout: &mut stdout, stderr: &mut stderr, color: false, graphical };
+    let mut io = iam_lint::Io { stdin: &mut input, stdout: &mut stdout, stderr: &mut stderr, color: false, graphical };
     let argv = std::iter::once("iam-lint").chain(args.iter().copied());
     let code = iam_lint::run(argv, &mut io) as i32;
     Output { code, stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }

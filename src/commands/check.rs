@@ -1,0 +1,264 @@
+//! `iam-lint check`: config and rules, the inputs (files, directories, standard input), the
+//! run, then the report in the chosen format and the exit code.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{best_effort, load_rules};
+use crate::baseline::{Baseline, write_baseline};
+use crate::catalog::catalog;
+use crate::cli::{CheckArgs, FailOn, OutputFormat};
+use crate::config::{Config, find_config, load_config};
+use crate::discover::{Discovery, Input, discover, display_path, io_reason};
+use crate::error::ToolError;
+use crate::lint::{LintOptions, read_stdin};
+use crate::lint_run::{RunOutcome, lint_all};
+use crate::parameters::load_parameters;
+use crate::report::{self, Format, HumanStyle, MAX_SARIF_RESULTS, Report, SarifOptions, SourceRoot};
+use crate::rules::{RuleSet, Selection};
+use crate::{Exit, Io};
+
+/// How old the catalog may be, relative to the build, before `check` says so.
+const CATALOG_STALE_DAYS: u64 = 180;
+
+/// The path that stands for standard input.
+const STDIN: &str = "-";
+
+/// What `check` reads: paths to discover, and standard input under a name.
+struct Inputs {
+    paths: Vec<PathBuf>,
+    stdin_name: Option<PathBuf>,
+}
+
+impl Inputs {
+    /// `.` when no path is given; `-` when only `--stdin-filename` is.
+    fn of(args: &CheckArgs) -> Result<Inputs, Vec<ToolError>> {
+        let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == STDIN);
+        let stdin_name = match (&args.stdin_filename, reads_stdin, args.paths.is_empty()) {
+            (Some(name), _, true) | (Some(name), true, _) => Some(name.clone()),
+            (None, true, _) => Some(PathBuf::from(STDIN)),
+            (Some(_), false, false) => {
+                let error = ToolError::general("--stdin-filename names standard input, but no path is `-`")
+                    .with_help("pass `-` among the paths, or leave the other paths out");
+                return Err(vec![error]);
+            }
+            (None, false, _) => None,
+        };
+        let mut paths: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != STDIN).cloned().collect();
+        if paths.is_empty() && stdin_name.is_none() {
+            paths.push(PathBuf::from("."));
+        }
+        Ok(Inputs { paths, stdin_name })
+    }
+
+    /// Where the config is looked for: the first input, standard input by its name.
+    fn first(&self) -> Vec<PathBuf> {
+        self.stdin_name.iter().chain(&self.paths).take(1).cloned().collect()
+    }
+
+    /// The files of the run, standard input among them.
+    fn discover(&self, args: &CheckArgs, io: &mut Io<'_>, errors: &mut Vec<ToolError>) -> Discovery {
+        let mut discovery = discover(&self.paths, !args.no_ignore, errors);
+        if let Some(name) = &self.stdin_name {
+            match read_stdin(io.stdin) {
+                Ok(contents) => discovery.inputs.push(Input::stdin(name.clone(), contents)),
+                Err(message) => errors.push(ToolError::in_file(display_path(name), message)),
+            }
+        }
+        discovery
+    }
+
+    /// Named on the command line (or standard input): linted even when the config excludes it.
+    fn named(&self, input: &Input) -> bool {
+        input.contents.is_some() || self.paths.contains(&input.path)
+    }
+}
+
+/// The config of a run: `--config`, else the nearest one, unless `--no-config`.
+fn run_config(args: &CheckArgs, inputs: &Inputs) -> Result<Option<Config>, Vec<ToolError>> {
+    let path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => find_config(&inputs.first()),
+    };
+    path.map(|path| load_config(&path)).transpose()
+}
+
+/// The rules of a run: the config's packs and `--rules` loaded with the built-in ones, the
+/// config's severities and parameters applied, then the selection, `--select` replacing the
+/// config's and `--ignore` adding to it.
+fn run_rules(args: &CheckArgs, config: Option<&Config>) -> Result<RuleSet, Vec<ToolError>> {
+    let packs: Vec<PathBuf> =
+        config.iter().flat_map(|c| c.packs.iter().cloned()).chain(args.rule_packs.iter().cloned()).collect();
+    let mut rules = load_rules(&packs)?;
+    if let Some(config) = config {
+        config.apply(&mut rules)?;
+    }
+    let config_select = config.and_then(|c| c.select.as_ref()).map(|s| s.iter().map(|n| n.value.clone()).collect());
+    let select = if args.select.is_empty() { config_select.unwrap_or_default() } else { args.select.clone() };
+    let config_ignore = config.iter().flat_map(|c| c.ignore.iter().map(|n| n.value.clone()));
+    let ignore = config_ignore.chain(args.ignore.iter().cloned()).collect();
+    rules.select(&Selection { select, ignore }).map_err(|e| vec![e])
+}
+
+pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
+    let started = Instant::now();
+    let inputs = Inputs::of(&args)?;
+    let config = run_config(&args, &inputs)?;
+    let rules = run_rules(&args, config.as_ref())?;
+    let mut errors = Vec::new();
+    let mut discovery = inputs.discover(&args, io, &mut errors);
+    if let Some(config) = &config {
+        // Files named on the command line are linted even when excluded, unless
+        // `--force-exclude` (pre-commit names every changed file).
+        let named = |input: &Input| !args.force_exclude && inputs.named(input);
+        discovery.inputs.retain(|input| named(input) || !config.excludes(&input.path));
+        for input in &mut discovery.inputs {
+            input.kind = config.kind_of(&input.path);
+        }
+    }
+    if !args.quiet {
+        for note in &discovery.notes {
+            best_effort(writeln!(io.stderr, "note: {note}"));
+        }
+    }
+    let parameters = load_parameters(&args.parameters, &args.parameter_files)?;
+    let no_names = BTreeSet::new();
+    let options = LintOptions {
+        rules: &rules,
+        kind: args.kind.map(Into::into),
+        parameters: &parameters,
+        assemblies: &discovery.assemblies,
+        boundary_names: &no_names,
+        config: config.as_ref(),
+    };
+    let RunOutcome { mut files, files_checked, policies } = lint_all(&discovery, &options);
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(path), _) => Some(Baseline::load(path).map_err(|e| vec![e])?),
+        (None, Some(path)) => {
+            let count = write_baseline(path, &files, &rules).map_err(|e| vec![e])?;
+            if !args.quiet {
+                best_effort(writeln!(io.stderr, "note: wrote {count} findings to the baseline {}", display_path(path)));
+            }
+            Some(Baseline::load(path).map_err(|e| vec![e])?)
+        }
+        (None, None) => None,
+    };
+    let baselined = baseline.map(|b| b.apply(&mut files, &rules));
+    let report = Report {
+        rules: &rules,
+        files: &files,
+        errors: &errors,
+        files_checked,
+        policies,
+        include_suppressed: args.include_suppressed,
+        baselined,
+        quiet: args.quiet,
+    };
+    if args.verbose {
+        say_what_ran(config.as_ref(), &rules, &report, started, io);
+    }
+
+    let sarif_options;
+    let format = match args.format {
+        OutputFormat::Human => Format::Human(style),
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => {
+            sarif_options = sarif_options_of(&args)?;
+            warn_of_hidden_results(&report, io);
+            Format::Sarif(&sarif_options)
+        }
+        OutputFormat::Github => Format::Github,
+    };
+    let format = if args.statistics { Format::Statistics } else { format };
+    let written = match &args.output {
+        Some(path) => write_to_file(path, format, &report),
+        None => report::write(format, &report, io.stdout),
+    };
+    // Findings of unknown actions depend on the catalog's age: say when it is old.
+    if let Some(age) = catalog().staleness(CATALOG_STALE_DAYS).filter(|_| !args.quiet) {
+        let updated = catalog().updated;
+        let note = format!(
+            "note: the IAM catalog (data of {updated}) is {age} days older than this build of iam-lint; actions AWS added since then read as unknown (G007, G008): update iam-lint\n"
+        );
+        best_effort(io.stderr.write_all(note.as_bytes()));
+    }
+    let machine_readable = matches!(format, Format::Json | Format::Sarif(_));
+    if machine_readable || args.output.is_some() {
+        // The report may be going to a file or a parser: say on stderr what went wrong.
+        best_effort(report::write_errors_plain(&report, io.stderr));
+    }
+    if let Err(err) = written
+        && err.kind() != io::ErrorKind::BrokenPipe
+    {
+        let target = args.output.as_deref().map(display_path).unwrap_or_else(|| "standard output".into());
+        return Err(vec![ToolError::general(format!("cannot write the report to {target}: {}", io_reason(&err)))]);
+    }
+    if report.tool_errors().next().is_some() {
+        return Ok(Exit::Error);
+    }
+    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::Warning);
+    let failing = fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+fn sarif_options_of(args: &CheckArgs) -> Result<SarifOptions, Vec<ToolError>> {
+    let cwd = std::env::current_dir()
+        .map_err(|err| vec![ToolError::general(format!("cannot read the current directory: {}", io_reason(&err)))])?;
+    let root = SourceRoot::find(args.root.as_deref(), &cwd).map_err(|err| {
+        let shown = args.root.as_deref().map(display_path).unwrap_or_else(|| ".".into());
+        vec![ToolError::general(format!("cannot use {shown} as the --root: {}", io_reason(&err)))]
+    })?;
+    Ok(SarifOptions { category: args.sarif_category.clone(), root })
+}
+
+/// GitHub shows only the most severe results of a large upload, and takes no more than
+/// [`MAX_SARIF_RESULTS`]: say so before the user wonders where the rest went.
+fn warn_of_hidden_results(report: &Report<'_>, io: &mut Io<'_>) {
+    const SHOWN_BY_GITHUB: usize = 5_000;
+    let results: usize = report.files.iter().map(|file| report.shown(file).len()).sum();
+    if results > MAX_SARIF_RESULTS {
+        best_effort(writeln!(
+            io.stderr,
+            "warning: {results} results, over the {MAX_SARIF_RESULTS} GitHub code scanning accepts in one run: the SARIF keeps the most severe {MAX_SARIF_RESULTS}"
+        ));
+    } else if results > SHOWN_BY_GITHUB {
+        best_effort(writeln!(
+            io.stderr,
+            "warning: {results} results: GitHub code scanning shows only the {SHOWN_BY_GITHUB} most severe of a run"
+        ));
+    }
+}
+
+/// `--verbose`: what the run used and how long it took, on standard error.
+fn say_what_ran(config: Option<&Config>, rules: &RuleSet, report: &Report<'_>, started: Instant, io: &mut Io<'_>) {
+    let config = config.map_or_else(|| "none".to_owned(), |c| c.source().name);
+    let catalog = catalog();
+    let lines = [
+        format!("config: {config}"),
+        format!("rules: {} selected", rules.rules.len()),
+        format!("IAM catalog: {} (data of {})", catalog.package_version, catalog.updated),
+        format!(
+            "linted {} files, {} policies, in {} ms",
+            report.files_checked,
+            report.policies,
+            started.elapsed().as_millis()
+        ),
+    ];
+    for line in lines {
+        best_effort(writeln!(io.stderr, "iam-lint: {line}"));
+    }
+}
+
+fn write_to_file(path: &Path, format: Format<'_>, report: &Report<'_>) -> io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = BufWriter::new(File::create(path)?);
+    report::write(format, report, &mut file)?;
+    file.flush()
+}
