@@ -131,6 +131,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub force_exclude: bool,
 
+    /// Skip named files that are not policies, templates or assemblies, as a directory walk
+    /// does, instead of reporting them (for pre-commit, which passes every JSON and YAML file)
+    #[arg(long)]
+    pub skip_unrecognized: bool,
+
     /// Run only these rules: ids or prefixes, comma-separated (e.g. LP,G001); replaces the
     /// config's `select`
     #[arg(long, value_name = "IDS", value_delimiter = ',')]

@@ -103,3 +103,24 @@ fn man_pages_for_the_tool_and_each_subcommand() {
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("the subcommands are check, rules"), "{}", unknown.stderr);
 }
+
+#[test]
+fn skip_unrecognized_treats_named_files_as_a_walk_does() {
+    let dir = common::scratch_dir("skip-unrecognized");
+    std::fs::write(dir.join("package.json"), r#"{"name": "app"}"#).unwrap();
+    std::fs::write(dir.join("tsconfig.json"), "{ // JSON with comments\n }").unwrap();
+    std::fs::write(dir.join("broken-policy.json"), r#"{"Statement": [ }"#).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let (package, tsconfig, broken) = (path("package.json"), path("tsconfig.json"), path("broken-policy.json"));
+    let strict = run(&["check", "-f", "concise", &package]);
+    assert_eq!(strict.code, 2, "a named file that is not a policy is an error by default");
+    let skipped =
+        run(&["check", "-f", "concise", "--skip-unrecognized", &package, &tsconfig, "testdata/cli/admin.json"]);
+    assert_eq!(skipped.code, 1, "{}", skipped.stdout);
+    assert!(!skipped.stdout.contains("package.json") && !skipped.stdout.contains("tsconfig"), "{}", skipped.stdout);
+    assert!(skipped.stdout.contains("in 1 of 1 file checked"), "{}", skipped.stdout);
+    // A file that looks like a policy but does not parse is still reported.
+    let reported = run(&["check", "-f", "concise", "--skip-unrecognized", &broken]);
+    assert_eq!(reported.code, 2);
+    assert!(reported.stdout.contains("broken-policy.json:1:17: error: invalid JSON"), "{}", reported.stdout);
+}

@@ -111,6 +111,11 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
     let rules = run_rules(&args, config.as_ref())?;
     let mut errors = Vec::new();
     let mut discovery = inputs.discover(&args, io, &mut errors);
+    if args.skip_unrecognized {
+        for input in discovery.inputs.iter_mut().filter(|input| inputs.paths.contains(&input.path)) {
+            input.explicit = false;
+        }
+    }
     if let Some(config) = &config {
         // Files named on the command line are linted even when excluded, unless
         // `--force-exclude` (pre-commit names every changed file).

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // Each test crate uses the part it needs.
 
+pub mod sarif_checks;
+pub mod yaml;
+
 use std::path::{Path, PathBuf};
 
 pub struct Output {
@@ -69,4 +72,65 @@ pub fn check_concise(args: &[&str]) -> Output {
     let mut all = vec!["check", "--format", "concise"];
     all.extend_from_slice(args);
     run(&all)
+}
+
+/// A program a test drives (pre-commit, bash): `$env_var` if set, else `name` on the PATH.
+/// `None`, with a note, when neither is there, unless `IAM_LINT_REQUIRE_TOOLS` is set, as
+/// `.ci/run` does: then the test fails rather than pass without running.
+pub fn external_tool(env_var: &str, name: &str) -> Option<PathBuf> {
+    let program = std::env::var_os(env_var).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(name));
+    let found = std::process::Command::new(&program).arg("--version").output().is_ok_and(|out| out.status.success());
+    if found {
+        return Some(program);
+    }
+    assert!(
+        std::env::var_os("IAM_LINT_REQUIRE_TOOLS").is_none(),
+        "{name} is required (IAM_LINT_REQUIRE_TOOLS) but `{}` does not run: set {env_var}",
+        program.display()
+    );
+    eprintln!("skipped: {name} is not installed (set {env_var}; .ci/run installs it)");
+    None
+}
+
+/// Runs `program` with `args` in `dir`, returning the exit code and both streams together.
+pub fn run_program(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// A new git repository in `dir` with `files` (path, contents) committed.
+pub fn git_repository(dir: &Path, files: &[(&str, &str)]) {
+    let git = Path::new("git");
+    for (path, contents) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    let identity = [
+        ("GIT_AUTHOR_NAME", "t"),
+        ("GIT_AUTHOR_EMAIL", "t@t"),
+        ("GIT_COMMITTER_NAME", "t"),
+        ("GIT_COMMITTER_EMAIL", "t@t"),
+    ];
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["commit", "-q", "-m", "fixture"]] {
+        let (code, out) = run_program(git, args, dir, &identity);
+        assert_eq!(code, 0, "git {args:?}: {out}");
+    }
+}
+
+/// Environment for tests that build iam-lint in release mode as users do (pre-commit, the
+/// action): one build directory under target/ shared between them and between runs, and no
+/// LTO, which would cost a minute per build for no difference in behaviour.
+pub fn release_build_env() -> Vec<(&'static str, String)> {
+    vec![
+        ("CARGO_TARGET_DIR", repo().join("target/release-build-tests").to_str().unwrap().to_owned()),
+        ("CARGO_PROFILE_RELEASE_LTO", "false".to_owned()),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16".to_owned()),
+    ]
 }

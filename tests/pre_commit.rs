@@ -1,0 +1,51 @@
+//! The pre-commit hook, for real: pre-commit builds iam-lint from this repository as its
+//! `.pre-commit-hooks.yaml` says (`cargo install`, release profile) and runs it on a fixture
+//! repository. Slow the first time (a release build); `.ci/run` installs pre-commit.
+
+mod common;
+
+use common::{external_tool, git_repository, release_build_env, repo, run_program, scratch_dir};
+
+const ADMIN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+const SCOPED: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+
+#[test]
+fn the_hook_fails_on_a_bad_policy_passes_a_clean_one_and_skips_other_files() {
+    let Some(pre_commit) = external_tool("IAM_LINT_PRE_COMMIT", "pre-commit") else { return };
+    let dir = scratch_dir("pre-commit");
+    let project = dir.join("project");
+    git_repository(
+        &project,
+        &[
+            ("policies/admin.json", ADMIN),
+            ("policies/scoped.json", SCOPED),
+            ("package.json", r#"{"name": "app", "version": "1.0.0"}"#),
+            ("config/settings.yaml", "log-level: debug\n"),
+            ("generated/admin.json", ADMIN),
+            ("iam-lint.toml", "exclude = [\"generated/**\"]\n"),
+        ],
+    );
+    // pre-commit's caches under target/, not the user's.
+    let mut env = release_build_env();
+    env.push(("PRE_COMMIT_HOME", repo().join("target/pre-commit-home").to_str().unwrap().to_owned()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let hook_repo = repo();
+    let try_repo = |files: &[&str]| {
+        let mut args = vec!["try-repo", hook_repo.to_str().unwrap(), "iam-lint", "--files"];
+        args.extend_from_slice(files);
+        run_program(&pre_commit, &args, &project, &env)
+    };
+
+    let (code, out) = try_repo(&["policies/admin.json", "package.json", "config/settings.yaml"]);
+    assert_eq!(code, 1, "a bad policy fails the hook:\n{out}");
+    assert!(out.contains("policies/admin.json:1:71: LP001"), "{out}");
+    assert!(
+        !out.contains("package.json") && !out.contains("settings.yaml"),
+        "other files are skipped silently:\n{out}"
+    );
+
+    let (code, out) =
+        try_repo(&["policies/scoped.json", "package.json", "config/settings.yaml", "generated/admin.json"]);
+    assert_eq!(code, 0, "a clean policy passes; the config's exclude applies to named files:\n{out}");
+    assert!(out.contains("iam-lint") && out.contains("Passed"), "{out}");
+}
