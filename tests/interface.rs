@@ -124,3 +124,24 @@ fn skip_unrecognized_treats_named_files_as_a_walk_does() {
     assert_eq!(reported.code, 2);
     assert!(reported.stdout.contains("broken-policy.json:1:17: error: invalid JSON"), "{}", reported.stdout);
 }
+
+/// Colour is decided in `main` from the real process: run the binary.
+#[test]
+fn colour_follows_clicolor_force_and_no_color() {
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_iam-lint"));
+    let colour = |env: &[(&str, &str)]| {
+        let out = std::process::Command::new(binary)
+            .args(["check", "testdata/cli/admin.json"])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap().contains("\u{1b}[")
+    };
+    assert!(!colour(&[]), "standard output is a pipe here: no colour");
+    assert!(colour(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!colour(&[("CLICOLOR_FORCE", "0")]));
+    assert!(colour(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), "forcing wins, as the CLICOLOR convention says");
+}
