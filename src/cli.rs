@@ -167,6 +167,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
+    /// Read and parse the files, without extracting policies or running rules: the baseline
+    /// `scripts/bench` compares linting with
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+
     /// Print only the findings: no summary line, no notes on standard error
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,

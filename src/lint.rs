@@ -84,6 +84,8 @@ pub struct LintOptions<'a> {
     pub boundary_names: &'a BTreeSet<String>,
     /// The run's config, for its `[[suppress]]` entries.
     pub config: Option<&'a Config>,
+    /// Read and parse only (`--parse-only`): the benchmarks' baseline.
+    pub parse_only: bool,
 }
 
 /// Lints one file; `None` when a walked file turns out not to be ours.
@@ -121,6 +123,9 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
             return Some(FileReport::empty(source, vec![error]));
         }
     };
+    if options.parse_only {
+        return Some(FileReport::empty(source, Vec::new()));
+    }
     let app = input.assembly.and_then(|a| options.assemblies.get(a)).and_then(|a| a.app.as_ref());
     let with_context: BTreeSet<String>;
     let boundary_names = match app.and_then(|app| app.boundary_name.as_ref()) {

@@ -139,6 +139,7 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
         assemblies: &discovery.assemblies,
         boundary_names: &no_names,
         config: config.as_ref(),
+        parse_only: args.parse_only,
     };
     let RunOutcome { mut files, files_checked, policies } = lint_all(&discovery, &options);
     let baseline = match (&args.baseline, &args.write_baseline) {
