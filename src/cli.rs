@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::MAX_FILE_SIZE_MIB;
 use crate::finding::Severity;
 use crate::model::Kind;
 
@@ -126,6 +127,10 @@ pub struct CheckArgs {
     /// Show findings that suppressions accepted, marked with their reason (SARIF `suppressions`)
     #[arg(long)]
     pub include_suppressed: bool,
+
+    /// Refuse files larger than this many MiB [default: the config's `max-file-size`, else 16]
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(MAX_FILE_SIZE_MIB))]
+    pub max_file_size: Option<u64>,
 
     /// Apply the config's `exclude` to files named on the command line too (for pre-commit)
     #[arg(long)]

@@ -32,6 +32,8 @@ struct RawConfig {
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
+    /// In MiB.
+    max_file_size: Option<Spanned<u64>>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Spanned<String>>,
     /// Parameters by rule id: `[rules.LP002]`, `allow-actions = [...]`.
@@ -83,6 +85,8 @@ pub struct Config {
     pub select: Option<Vec<Named<String>>>,
     pub ignore: Vec<Named<String>>,
     pub fail_on: Option<FailOn>,
+    /// The largest file read, in MiB.
+    pub max_file_size: Option<u64>,
     pub severity: Vec<(Named<String>, Severity)>,
     /// `[rules.ID]` tables: rule, parameter name, values.
     pub params: Vec<(Named<String>, String, Vec<String>)>,
@@ -93,6 +97,9 @@ pub struct Config {
     /// `[[suppress]]` entries: each with the files it applies to.
     pub suppress: Vec<(GlobSet, Suppression)>,
 }
+
+/// What `max-file-size` and `--max-file-size` accept, in MiB.
+pub const MAX_FILE_SIZE_MIB: std::ops::RangeInclusive<u64> = 1..=1024;
 
 /// What `iam-lint init` writes: every setting, commented out, with what it does.
 pub const STARTER: &str = include_str!("config_starter.toml");
@@ -148,6 +155,15 @@ impl ConfigValidator<'_> {
                 self.error(f.span(), "fail-on must be `error`, `warning`, `note` or `never`");
                 None
             }
+        });
+        let max_file_size = raw.max_file_size.and_then(|size| {
+            let mib = *size.get_ref();
+            let valid = MAX_FILE_SIZE_MIB.contains(&mib);
+            if !valid {
+                let (low, high) = MAX_FILE_SIZE_MIB.into_inner();
+                self.error(size.span(), format!("max-file-size is a number of MiB from {low} to {high}"));
+            }
+            valid.then_some(mib)
         });
         let mut severity = Vec::new();
         for (id, level) in raw.severity {
@@ -208,6 +224,7 @@ impl ConfigValidator<'_> {
             select: raw.select.map(|s| s.into_iter().map(named).collect()),
             ignore: raw.ignore.into_iter().map(named).collect(),
             fail_on,
+            max_file_size,
             severity,
             params,
             packs: raw.packs.into_iter().map(|p| root.join(p)).collect(),

@@ -20,7 +20,7 @@ use crate::suppress::{self, Suppressed, template_suppressions};
 
 /// Larger files are refused: no policy or template comes near it (CloudFormation's own limit
 /// is 1 MB), and it bounds memory.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Words one of which any policy or template contains. A walked file without them that fails
 /// to parse is someone else's data (a Helm chart, a JSON5 config), not an error to report.
@@ -86,6 +86,8 @@ pub struct LintOptions<'a> {
     pub config: Option<&'a Config>,
     /// Read and parse only (`--parse-only`): the benchmarks' baseline.
     pub parse_only: bool,
+    /// Larger files are refused (`--max-file-size`).
+    pub max_file_bytes: u64,
 }
 
 /// Lints one file; `None` when a walked file turns out not to be ours.
@@ -94,7 +96,7 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
     let name = display_path(&input.path);
     let read = match &input.contents {
         Some(bytes) => Ok(bytes.to_vec()),
-        None => read_bounded(&input.path),
+        None => read_bounded(&input.path, options.max_file_bytes),
     };
     let bytes = match read {
         Ok(bytes) => bytes,
@@ -225,7 +227,7 @@ fn unbounded_principals(root: &Node, facts: &TemplateFacts, parameters: &Paramet
 /// permissions boundary.
 pub fn lint_app(app: &CdkApp, unbounded: Vec<String>, rules: &RuleSet) -> FileReport {
     let name = display_path(&app.config);
-    let text = match read_bounded(&app.config) {
+    let text = match read_bounded(&app.config, DEFAULT_MAX_FILE_BYTES) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(ReadError::TooLarge(message) | ReadError::Io(message)) => {
             return error_only(&name, ToolError::in_file(&name, message));
@@ -260,43 +262,43 @@ enum ReadError {
     Io(String),
 }
 
-fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let io = |e: std::io::Error| ReadError::Io(format!("cannot read: {}", io_reason(&e)));
     let meta = std::fs::metadata(path).map_err(io)?;
     // A FIFO would block and a device (a link to /dev/zero) never end.
     if !meta.is_file() {
         return Err(ReadError::Io("not a regular file".into()));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(Some(meta.len())));
+    if meta.len() > limit {
+        return Err(too_large(Some(meta.len()), limit));
     }
     // The file may grow between the two calls: read no more than the limit allows.
-    read_limited(std::fs::File::open(path).map_err(io)?, meta.len() as usize)
+    read_limited(std::fs::File::open(path).map_err(io)?, meta.len() as usize, limit)
 }
 
 /// Standard input (`iam-lint check -`), with the limit a file has.
-pub fn read_stdin(stdin: &mut dyn Read) -> Result<Vec<u8>, String> {
-    read_limited(stdin, 0).map_err(|error| match error {
+pub fn read_stdin(stdin: &mut dyn Read, limit: u64) -> Result<Vec<u8>, String> {
+    read_limited(stdin, 0, limit).map_err(|error| match error {
         ReadError::TooLarge(message) => message.replace("the file", "standard input"),
         ReadError::Io(message) => message.replace("cannot read", "cannot read standard input"),
     })
 }
 
-fn read_limited(reader: impl Read, expected: usize) -> Result<Vec<u8>, ReadError> {
+fn read_limited(reader: impl Read, expected: usize, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::with_capacity(expected);
     reader
-        .take(MAX_FILE_BYTES + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::Io(format!("cannot read: {}", io_reason(&e))))?;
     // Reading stopped one byte over: how much more there was is unknown.
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(None));
+    if bytes.len() as u64 > limit {
+        return Err(too_large(None, limit));
     }
     Ok(bytes)
 }
 
-fn too_large(size: Option<u64>) -> ReadError {
-    let limit = MAX_FILE_BYTES / (1024 * 1024);
+fn too_large(size: Option<u64>, limit: u64) -> ReadError {
+    let limit = limit / (1024 * 1024);
     let size = size.map(|bytes| format!(" {bytes} bytes,")).unwrap_or_default();
     ReadError::TooLarge(format!("the file is{size} over the {limit} MiB limit"))
 }

@@ -145,3 +145,13 @@ fn colour_follows_clicolor_force_and_no_color() {
     assert!(!colour(&[("CLICOLOR_FORCE", "0")]));
     assert!(colour(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), "forcing wins, as the CLICOLOR convention says");
 }
+
+/// `--parse-only` (hidden, for scripts/bench): files are read and parsed, no rule runs.
+#[test]
+fn parse_only_reads_and_parses_without_rules() {
+    let out = run(&["check", "-f", "concise", "--parse-only", "testdata/cli/admin.json", "testdata/cli/clean.json"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "No findings in 2 files.\n"));
+    let broken = run(&["check", "-f", "concise", "--parse-only", "testdata/cli/broken.json"]);
+    assert_eq!(broken.code, 2, "{}", broken.stdout);
+    assert!(!run(&["check", "--help"]).stdout.contains("parse-only"), "hidden from --help");
+}

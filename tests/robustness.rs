@@ -202,3 +202,134 @@ fn bom_and_crlf_are_read_like_plain_text() {
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(out.stdout.contains("p.json:4:35: LP001"), "{}", out.stdout);
 }
+
+#[test]
+fn the_file_size_limit_is_configurable() {
+    let scratch = Scratch::new("size-limit");
+    let statement = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},"#;
+    let big = format!("{{\"Version\":\"2012-10-17\",\"Statement\":[{}{{}}]}}", statement.repeat(30_000));
+    assert!(big.len() > 2 * 1024 * 1024);
+    let path = scratch.0.join("big.json");
+    std::fs::write(&path, &big).unwrap();
+    let path = path.to_str().unwrap();
+    let refused = run(&["check", "--format", "concise", "--max-file-size", "1", path]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stdout.contains(&format!("is {} bytes, over the 1 MiB limit", big.len())), "{}", refused.stdout);
+    let read = run(&["check", "--format", "concise", "--max-file-size", "3", "--select", "G003", path]);
+    assert_eq!(read.code, 1, "read, with a G003 for the empty statement: {}", read.stdout);
+
+    std::fs::write(scratch.0.join("iam-lint.toml"), "max-file-size = 1\n").unwrap();
+    let configured = run(&["check", "--format", "concise", path]);
+    assert!(configured.stdout.contains("over the 1 MiB limit"), "{}", configured.stdout);
+    let overridden = run(&["check", "--format", "concise", "--max-file-size", "3", "--select", "G003", path]);
+    assert_eq!(overridden.code, 1, "--max-file-size replaces the config's: {}", overridden.stdout);
+    std::fs::write(scratch.0.join("iam-lint.toml"), "max-file-size = 0\n").unwrap();
+    let invalid = run(&["check", path]);
+    assert_eq!(invalid.code, 2);
+    assert!(invalid.stderr.contains("max-file-size is a number of MiB from 1 to 1024"), "{}", invalid.stderr);
+}
+
+/// Hundreds of conditions, nested `Fn::If` and `Fn::If` in every list item: the work grows
+/// with the template, not with the combinations of conditions. Four times the conditions
+/// must take well under sixteen times as long (quadratic), with a margin for noise.
+#[test]
+fn conditions_and_nested_ifs_scale_linearly() {
+    let scratch = Scratch::new("conditions");
+    let template = |n: usize| {
+        let conditions: Vec<String> =
+            (0..n).map(|i| format!(r#""C{i}": {{"Fn::Equals": [{{"Ref": "P"}}, "{i}"]}}"#)).collect();
+        let action = |i: usize| format!(r#"{{"Fn::If": ["C{i}", "s3:GetObject", "s3:*"]}}"#);
+        let resource = |i: usize| format!(r#"{{"Fn::If": ["C{i}", "arn:aws:s3:::b/*", "*"]}}"#);
+        let mut nested = String::from("\"s3:*\"");
+        for i in 0..30 {
+            nested = format!(r#"{{"Fn::If": ["C{i}", "s3:Get{i}*", {nested}]}}"#);
+        }
+        let statements: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"Fn::If": ["C{i}", {{"Effect": "Allow", "Action": [{}, {nested}], "Resource": [{}]}}, {{"Ref": "AWS::NoValue"}}]}}"#, action(i), resource(i)))
+            .collect();
+        format!(
+            r#"{{"Parameters": {{"P": {{"Type": "String"}}}}, "Conditions": {{{}}}, "Resources": {{"R": {{"Type": "AWS::IAM::ManagedPolicy", "Properties": {{"PolicyDocument": {{"Version": "2012-10-17", "Statement": [{}]}}}}}}}}}}"#,
+            conditions.join(","),
+            statements.join(",")
+        )
+    };
+    let fastest = |n: usize| {
+        let path = scratch.0.join(format!("conditions-{n}.json"));
+        std::fs::write(&path, template(n)).unwrap();
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                let out = run(&["check", "--format", "concise", path.to_str().unwrap()]);
+                assert_eq!(out.code, 1, "{}", out.stdout);
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (small, large) = (fastest(200), fastest(800));
+    assert!(large < small * 10, "200 conditions took {small:?}, 800 took {large:?}");
+}
+
+/// Templates that refer to themselves, or nest intrinsics as deep as the parser allows: linted
+/// (or refused with a clear error) without recursing until the stack or memory runs out.
+#[test]
+fn self_referring_and_deeply_nested_intrinsics_end() {
+    let scratch = Scratch::new("intrinsics");
+    let role = |document: &str| {
+        format!(
+            r#"{{"Resources": {{"R": {{"Type": "AWS::IAM::Role", "Properties": {{"AssumeRolePolicyDocument": {{"Statement": []}}, "Policies": [{{"PolicyName": "p", "PolicyDocument": {document}}}]}}}}}}}}"#
+        )
+    };
+    let statement = |resource: &str| {
+        role(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": {resource}}}]}}"#
+        ))
+    };
+    let mut nested_join = String::from("\"*\"");
+    let mut nested_sub = String::from("\"${X}\"");
+    for _ in 0..40 {
+        nested_join = format!(r#"{{"Fn::Join": ["", [{nested_join}, "a"]]}}"#);
+        nested_sub = format!(r#"{{"Fn::Sub": ["${{X}}", {{"X": {nested_sub}}}]}}"#);
+    }
+    let cases = [
+        ("Sub whose variable is itself", statement(r#"{"Fn::Sub": ["${X}", {"X": {"Fn::Sub": "${X}"}}]}"#)),
+        ("Sub of the resource's own attribute", statement(r#"{"Fn::Sub": "${R.Arn}/${R}"}"#)),
+        ("GetAtt of itself", statement(r#"{"Fn::GetAtt": ["R", "Arn"]}"#)),
+        ("Join nested 40 deep", statement(&nested_join)),
+        ("Sub nested 40 deep", statement(&nested_sub)),
+        (
+            "Select of a Split of itself",
+            statement(
+                r#"{"Fn::Select": [0, {"Fn::Split": [",", {"Fn::Select": [0, {"Fn::Split": [",", {"Ref": "R"}]}]}]}]}"#,
+            ),
+        ),
+        (
+            "If on a condition that refers to itself",
+            format!(
+                r#"{{"Conditions": {{"C": {{"Fn::And": [{{"Condition": "C"}}, {{"Condition": "C"}}]}}}}, {}"#,
+                &statement(r#"{"Fn::If": ["C", "*", "arn:aws:s3:::b/*"]}"#)[1..]
+            ),
+        ),
+    ];
+    for (name, text) in cases {
+        lint_bytes(&scratch, Path::new("x.json"), text.as_bytes(), name);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_reported_and_the_rest_is_linted() {
+    let scratch = Scratch::new("symlink-loop");
+    let tree = scratch.0.join("tree");
+    std::fs::create_dir_all(tree.join("a")).unwrap();
+    std::os::unix::fs::symlink(&tree, tree.join("a/back-to-top")).unwrap();
+    std::fs::write(
+        tree.join("a/admin.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let out = run(&["check", "--format", "concise", tree.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stdout.contains("a/admin.json:1:71: LP001"), "{}", out.stdout);
+    assert!(out.stdout.contains("File system loop found"), "{}", out.stdout);
+}

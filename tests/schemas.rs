@@ -63,6 +63,7 @@ fn config_schema() -> Value {
             "select": { "description": "Rules to run, by id or prefix; --select replaces it", "type": "array", "items": { "type": "string" } },
             "ignore": { "description": "Rules to skip, by id or prefix; --ignore adds to it", "type": "array", "items": { "type": "string" } },
             "fail-on": { "description": "Lowest severity that fails the run", "enum": ["error", "warning", "note", "never"] },
+            "max-file-size": { "description": "Larger files are refused, in MiB; --max-file-size replaces it", "type": "integer", "minimum": 1, "maximum": 1024 },
             "packs": { "description": "Extra rule packs, relative to this file", "type": "array", "items": { "type": "string" } },
             "exclude": { "description": "Path globs left out when walking", "type": "array", "items": { "type": "string" } },
             "include": { "description": "Only these path globs, when walking", "type": "array", "items": { "type": "string" } },

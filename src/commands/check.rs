@@ -14,7 +14,7 @@ use crate::cli::{CheckArgs, FailOn, OutputFormat};
 use crate::config::{Config, find_config, load_config};
 use crate::discover::{Discovery, Input, discover, display_path, io_reason};
 use crate::error::ToolError;
-use crate::lint::{LintOptions, read_stdin};
+use crate::lint::{DEFAULT_MAX_FILE_BYTES, LintOptions, read_stdin};
 use crate::lint_run::{RunOutcome, lint_all};
 use crate::parameters::load_parameters;
 use crate::report::{self, Format, HumanStyle, MAX_SARIF_RESULTS, Report, SarifOptions, SourceRoot};
@@ -60,10 +60,10 @@ impl Inputs {
     }
 
     /// The files of the run, standard input among them.
-    fn discover(&self, args: &CheckArgs, io: &mut Io<'_>, errors: &mut Vec<ToolError>) -> Discovery {
+    fn discover(&self, args: &CheckArgs, limit: u64, io: &mut Io<'_>, errors: &mut Vec<ToolError>) -> Discovery {
         let mut discovery = discover(&self.paths, !args.no_ignore, errors);
         if let Some(name) = &self.stdin_name {
-            match read_stdin(io.stdin) {
+            match read_stdin(io.stdin, limit) {
                 Ok(contents) => discovery.inputs.push(Input::stdin(name.clone(), contents)),
                 Err(message) => errors.push(ToolError::in_file(display_path(name), message)),
             }
@@ -110,7 +110,9 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
     let config = run_config(&args, &inputs)?;
     let rules = run_rules(&args, config.as_ref())?;
     let mut errors = Vec::new();
-    let mut discovery = inputs.discover(&args, io, &mut errors);
+    let max_file_mib = args.max_file_size.or(config.as_ref().and_then(|c| c.max_file_size));
+    let max_file_bytes = max_file_mib.map_or(DEFAULT_MAX_FILE_BYTES, |mib| mib * 1024 * 1024);
+    let mut discovery = inputs.discover(&args, max_file_bytes, io, &mut errors);
     if args.skip_unrecognized {
         for input in discovery.inputs.iter_mut().filter(|input| inputs.paths.contains(&input.path)) {
             input.explicit = false;
@@ -140,6 +142,7 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
         boundary_names: &no_names,
         config: config.as_ref(),
         parse_only: args.parse_only,
+        max_file_bytes,
     };
     let RunOutcome { mut files, files_checked, policies } = lint_all(&discovery, &options);
     let baseline = match (&args.baseline, &args.write_baseline) {
