@@ -17,6 +17,8 @@ mod discover;
 mod error;
 mod extract;
 mod finding;
+#[doc(hidden)]
+pub mod fuzz_targets;
 mod glob;
 mod lint;
 mod lint_run;
