@@ -75,6 +75,23 @@ impl Inputs {
     fn named(&self, input: &Input) -> bool {
         input.contents.is_some() || self.paths.contains(&input.path)
     }
+
+    /// `--skip-unrecognized`, and the config's `exclude` and `[kinds]`.
+    fn apply_settings(&self, discovery: &mut Discovery, args: &CheckArgs, config: Option<&Config>) {
+        if args.skip_unrecognized {
+            for input in discovery.inputs.iter_mut().filter(|input| self.paths.contains(&input.path)) {
+                input.explicit = false;
+            }
+        }
+        let Some(config) = config else { return };
+        // Files named on the command line are linted even when excluded, unless
+        // `--force-exclude` (pre-commit names every changed file).
+        let named = |input: &Input| !args.force_exclude && self.named(input);
+        discovery.inputs.retain(|input| named(input) || !config.excludes(&input.path));
+        for input in &mut discovery.inputs {
+            input.kind = config.kind_of(&input.path);
+        }
+    }
 }
 
 /// The config of a run: `--config`, else the nearest one, unless `--no-config`.
@@ -113,20 +130,7 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
     let max_file_mib = args.max_file_size.or(config.as_ref().and_then(|c| c.max_file_size));
     let max_file_bytes = max_file_mib.map_or(DEFAULT_MAX_FILE_BYTES, |mib| mib * 1024 * 1024);
     let mut discovery = inputs.discover(&args, max_file_bytes, io, &mut errors);
-    if args.skip_unrecognized {
-        for input in discovery.inputs.iter_mut().filter(|input| inputs.paths.contains(&input.path)) {
-            input.explicit = false;
-        }
-    }
-    if let Some(config) = &config {
-        // Files named on the command line are linted even when excluded, unless
-        // `--force-exclude` (pre-commit names every changed file).
-        let named = |input: &Input| !args.force_exclude && inputs.named(input);
-        discovery.inputs.retain(|input| named(input) || !config.excludes(&input.path));
-        for input in &mut discovery.inputs {
-            input.kind = config.kind_of(&input.path);
-        }
-    }
+    inputs.apply_settings(&mut discovery, &args, config.as_ref());
     if !args.quiet {
         for note in &discovery.notes {
             best_effort(writeln!(io.stderr, "note: {note}"));
@@ -171,22 +175,39 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
         say_what_ran(config.as_ref(), &rules, &report, started, io);
     }
 
+    write_report(&args, style, &report, io)?;
+    if report.tool_errors().next().is_some() {
+        return Ok(Exit::Error);
+    }
+    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::Warning);
+    let failing = fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+/// The report in the chosen format, to standard output or `-o`, with what standard error
+/// should say beside it.
+fn write_report(
+    args: &CheckArgs,
+    style: HumanStyle,
+    report: &Report<'_>,
+    io: &mut Io<'_>,
+) -> Result<(), Vec<ToolError>> {
     let sarif_options;
     let format = match args.format {
         OutputFormat::Human => Format::Human(style),
         OutputFormat::Concise => Format::Concise,
         OutputFormat::Json => Format::Json,
         OutputFormat::Sarif => {
-            sarif_options = sarif_options_of(&args)?;
-            warn_of_hidden_results(&report, io);
+            sarif_options = sarif_options_of(args)?;
+            warn_of_hidden_results(report, io);
             Format::Sarif(&sarif_options)
         }
         OutputFormat::Github => Format::Github,
     };
     let format = if args.statistics { Format::Statistics } else { format };
     let written = match &args.output {
-        Some(path) => write_to_file(path, format, &report),
-        None => report::write(format, &report, io.stdout),
+        Some(path) => write_to_file(path, format, report),
+        None => report::write(format, report, io.stdout),
     };
     // Findings of unknown actions depend on the catalog's age: say when it is old.
     if let Some(age) = catalog().staleness(CATALOG_STALE_DAYS).filter(|_| !args.quiet) {
@@ -199,7 +220,7 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
     let machine_readable = matches!(format, Format::Json | Format::Sarif(_));
     if machine_readable || args.output.is_some() {
         // The report may be going to a file or a parser: say on stderr what went wrong.
-        best_effort(report::write_errors_plain(&report, io.stderr));
+        best_effort(report::write_errors_plain(report, io.stderr));
     }
     if let Err(err) = written
         && err.kind() != io::ErrorKind::BrokenPipe
@@ -207,12 +228,7 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
         let target = args.output.as_deref().map(display_path).unwrap_or_else(|| "standard output".into());
         return Err(vec![ToolError::general(format!("cannot write the report to {target}: {}", io_reason(&err)))]);
     }
-    if report.tool_errors().next().is_some() {
-        return Ok(Exit::Error);
-    }
-    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::Warning);
-    let failing = fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
-    Ok(if failing { Exit::Findings } else { Exit::Clean })
+    Ok(())
 }
 
 fn sarif_options_of(args: &CheckArgs) -> Result<SarifOptions, Vec<ToolError>> {
