@@ -112,6 +112,10 @@ impl Runner {
     }
 
     fn expression(&self, expression: &str) -> String {
+        if let Some((left, right)) = expression.split_once(" && ") {
+            let both = self.expression(left.trim()) == "true" && self.expression(right.trim()) == "true";
+            return both.to_string();
+        }
         if let Some((left, right)) = expression.split_once(" == ") {
             let literal = right.trim().trim_matches('\'');
             return (self.expression(left.trim()) == literal).to_string();
@@ -235,11 +239,19 @@ fn the_steps_install_lint_upload_and_fail_the_job_on_findings() {
 
     // Paths split on whitespace: `infra/with space` is two paths, neither there: exit 2, and
     // the SARIF, with the errors as notifications, still written for the upload.
-    let spaced = Runner::new(bash, &workspace, &[("paths", "infra/with space")]).run();
+    let spaced = Runner::new(bash.clone(), &workspace, &[("paths", "infra/with space")]).run();
     let (_, code, output) = spaced.steps.last().unwrap();
     assert_eq!(*code, 2, "{spaced:#?}");
     assert!(output.contains("could not lint every input (exit 2)"), "{output}");
     assert!(spaced.uploaded);
     let sarif = sarif_at(&workspace.join("iam-lint.sarif"));
     assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+
+    // A bad input stops iam-lint before any report: the stale one is gone, nothing is
+    // uploaded, and the job fails with iam-lint's exit code.
+    let typo = Runner::new(bash, &workspace, &[("fail-on", "errors")]).run();
+    let codes: Vec<i32> = typo.steps.iter().map(|(_, code, _)| *code).collect();
+    assert_eq!(codes, [0, 0, 2], "{typo:#?}");
+    assert!(!typo.uploaded && !workspace.join("iam-lint.sarif").exists(), "{typo:#?}");
+    assert!(typo.steps[1].2.contains("invalid value 'errors' for '--fail-on"), "{typo:#?}");
 }

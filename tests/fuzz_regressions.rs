@@ -22,17 +22,7 @@ fn replay(target: Target, files: &[std::path::PathBuf]) -> usize {
 }
 
 #[test]
-fn crashes_the_fuzzer_found_stay_fixed() {
-    for (name, target) in TARGETS {
-        let dir = repo().join("fuzz/regressions").join(name);
-        if dir.is_dir() {
-            replay(target, &files_below(&dir));
-        }
-    }
-}
-
-#[test]
-fn the_seeds_go_through_every_target() {
+fn every_target_survives_its_seeds_and_past_crashes() {
     let by_extension = |extensions: &[&str]| -> Vec<_> {
         ["testdata", "rules", "examples"]
             .iter()
@@ -46,7 +36,11 @@ fn the_seeds_go_through_every_target() {
     for (name, target) in TARGETS {
         let seeds = if name == "pack" { &packs } else { &documents };
         // Every document through `check` takes a while unoptimised: a spread sample will do.
-        let sample: Vec<_> = seeds.iter().step_by(if name == "check" { 7 } else { 1 }).cloned().collect();
+        let mut sample: Vec<_> = seeds.iter().step_by(if name == "check" { 7 } else { 1 }).cloned().collect();
+        let crashes = repo().join("fuzz/regressions").join(name);
+        if crashes.is_dir() {
+            sample.extend(files_below(&crashes));
+        }
         assert!(replay(target, &sample) > 5, "{name}");
     }
 }

@@ -52,6 +52,8 @@ fn the_stdin_name_decides_the_config_and_its_excludes_apply_only_when_forced() {
         r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
     let out = run_on_stdin(&["check", "-f", "concise", "--stdin-filename", name], unversioned);
     assert_eq!(out.code, 0, "the config's ignore of G001 applies: {}", out.stdout);
+    let named = run_on_stdin(&["check", "-f", "concise", "--stdin-filename", name], ADMIN_POLICY);
+    assert_eq!((named.code, named.stdout.contains("LP001")), (1, true), "linted unless forced: {}", named.stdout);
     let forced = run_on_stdin(&["check", "-f", "concise", "--force-exclude", "--stdin-filename", name], ADMIN_POLICY);
     assert_eq!((forced.code, forced.stdout.contains("LP001")), (0, false), "{}", forced.stdout);
 }

@@ -125,3 +125,31 @@ fn github_limits_keep_the_most_severe_25000_results_and_warn_above_5000() {
     let small = run(&["check", "--format", "sarif", "testdata/cli/admin.json"]);
     assert!(!small.stderr.contains("warning"), "{}", small.stderr);
 }
+
+/// The URI and the fingerprint are the path from the repository's top, whichever directory
+/// iam-lint runs in: code scanning keeps one alert per finding. (The binary, since each run
+/// needs its own working directory.)
+#[test]
+fn the_same_finding_is_the_same_alert_from_any_directory() {
+    let located = |dir: &str, path: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lint"))
+            .args(["check", "--format", "sarif", path])
+            .current_dir(repo().join(dir))
+            .output()
+            .unwrap();
+        let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
+        assert!(!results.is_empty());
+        results
+            .iter()
+            .map(|r| {
+                let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_owned();
+                (uri, r["partialFingerprints"]["iamLint/v1"].as_str().unwrap().to_owned())
+            })
+            .collect::<Vec<_>>()
+    };
+    let from_top = located(".", "testdata/cli/admin.json");
+    assert_eq!(from_top[0].0, "testdata/cli/admin.json");
+    assert_eq!(located("testdata/cli", "admin.json"), from_top);
+    assert_eq!(located("testdata", "../testdata/cli/./admin.json"), from_top);
+}

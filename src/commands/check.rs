@@ -54,9 +54,10 @@ impl Inputs {
         Ok(Inputs { paths, stdin_name })
     }
 
-    /// Where the config is looked for: the first input, standard input by its name.
-    fn first(&self) -> Vec<PathBuf> {
-        self.stdin_name.iter().chain(&self.paths).take(1).cloned().collect()
+    /// Where the config is looked for: the first path given, standard input by its name.
+    fn first(&self, args: &CheckArgs) -> Vec<PathBuf> {
+        let first = args.paths.first().filter(|p| p.as_os_str() != STDIN).or(self.stdin_name.as_ref());
+        first.or(self.paths.first()).into_iter().cloned().collect()
     }
 
     /// The files of the run, standard input among them.
@@ -99,7 +100,7 @@ fn run_config(args: &CheckArgs, inputs: &Inputs) -> Result<Option<Config>, Vec<T
     let path = match (&args.config, args.no_config) {
         (_, true) => None,
         (Some(path), false) => Some(path.clone()),
-        (None, false) => find_config(&inputs.first()),
+        (None, false) => find_config(&inputs.first(args)),
     };
     path.map(|path| load_config(&path)).transpose()
 }

@@ -271,18 +271,30 @@ struct Notification<'a> {
     locations: Vec<Location<'a>>,
 }
 
-/// An absolute path as a `file:` URI.
+/// An absolute path as a `file:` URI (a Windows drive keeps its colon: `file:///C:/...`).
 fn file_uri(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
-    format!("file:///{}", uri(text.trim_start_matches('/')))
+    let text = text.trim_start_matches('/');
+    match text.split_once(':').filter(|(drive, _)| drive.len() == 1) {
+        Some((drive, rest)) => format!("file:///{drive}:{}", uri(rest)),
+        None => format!("file:///{}", uri(text)),
+    }
+}
+
+fn artifact_location(artifact: &ArtifactPath) -> ArtifactLocation {
+    // A file outside the source root cannot be relative to it.
+    match artifact {
+        ArtifactPath::UnderRoot(path) => ArtifactLocation { uri: uri(path), uri_base_id: Some("%SRCROOT%") },
+        ArtifactPath::Absolute(path) => ArtifactLocation { uri: file_uri(path), uri_base_id: None },
+    }
 }
 
 fn physical_location(root: &SourceRoot, file: &str, region: Option<Region>) -> PhysicalLocation {
-    // A file outside the source root cannot be relative to it.
-    let artifact_location = match root.locate(file) {
-        ArtifactPath::UnderRoot(path) => ArtifactLocation { uri: uri(&path), uri_base_id: Some("%SRCROOT%") },
-        ArtifactPath::Absolute(path) => ArtifactLocation { uri: file_uri(&path), uri_base_id: None },
-    };
+    located_at(&root.locate(file), region)
+}
+
+fn located_at(artifact: &ArtifactPath, region: Option<Region>) -> PhysicalLocation {
+    let artifact_location = artifact_location(artifact);
     PhysicalLocation {
         artifact_location,
         region: region.map(|r| SarifRegion {
@@ -300,6 +312,13 @@ pub fn write(report: &Report<'_>, options: &SarifOptions, out: &mut dyn Write) -
     let mut results = Vec::new();
     for file in report.files {
         let index = LineIndex::new(&file.source.text);
+        let artifact = root.locate(&file.source.name);
+        // Keyed by the path from the root, as the URI is: the same alert whichever directory
+        // iam-lint ran in.
+        let fingerprint_path = match &artifact {
+            ArtifactPath::UnderRoot(path) => Cow::Borrowed(path.as_str()),
+            ArtifactPath::Absolute(path) => path.to_string_lossy(),
+        };
         for (finding, suppressed) in report.shown(file) {
             let rule = report.rule(finding);
             let region = Region::of(&index, finding.loc.span);
@@ -309,10 +328,10 @@ pub fn write(report: &Report<'_>, options: &SarifOptions, out: &mut dyn Write) -
                 level: finding.severity.name(),
                 message: MessageRef { text: message_in_context(finding) },
                 locations: [Location {
-                    physical_location: physical_location(root, &file.source.name, Some(region)),
+                    physical_location: located_at(&artifact, Some(region)),
                     logical_locations: logical_locations(finding),
                 }],
-                partial_fingerprints: Fingerprints { key: finding.fingerprint(&rule.id, &file.source.name) },
+                partial_fingerprints: Fingerprints { key: finding.fingerprint(&rule.id, &fingerprint_path) },
                 properties: ResultProperties { policy_kind: finding.kind.name() },
                 suppressions: suppressed.map(|s| {
                     let kind = if s.external { "external" } else { "inSource" };
@@ -386,17 +405,21 @@ pub fn write(report: &Report<'_>, options: &SarifOptions, out: &mut dyn Write) -
 }
 
 /// Drops all but the `max` most severe results, keeping their order; returns how many went.
+/// Suppressed ones (`--include-suppressed`) go first.
 fn keep_most_severe(results: &mut Vec<SarifResult<'_>>, max: usize) -> usize {
     if results.len() <= max {
         return 0;
     }
-    let rank = |level: &str| match level {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
+    let rank = |result: &SarifResult<'_>| {
+        let level = match result.level {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        };
+        (result.suppressions.is_some(), level)
     };
     let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by_key(|&i| rank(results[i].level));
+    order.sort_by_key(|&i| rank(&results[i]));
     let mut keep = vec![false; results.len()];
     for &i in &order[..max] {
         keep[i] = true;
@@ -410,6 +433,12 @@ fn keep_most_severe(results: &mut Vec<SarifResult<'_>>, max: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_uris_keep_a_windows_drive_colon() {
+        assert_eq!(file_uri(std::path::Path::new("/srv/my repo/p.json")), "file:///srv/my%20repo/p.json");
+        assert_eq!(file_uri(std::path::Path::new(r"C:\work\p.json")), "file:///C:/work/p.json");
+    }
 
     #[test]
     fn uris_escape_reserved_characters() {

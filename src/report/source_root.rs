@@ -24,9 +24,9 @@ impl SourceRoot {
     /// `explicit` (`--root`), else the top of the git work tree holding `cwd`, else `cwd`.
     pub fn find(explicit: Option<&Path>, cwd: &Path) -> std::io::Result<SourceRoot> {
         let root = match explicit {
-            Some(dir) => cwd.join(dir).canonicalize()?,
+            Some(dir) => without_verbatim_prefix(cwd.join(dir).canonicalize()?),
             None => {
-                let cwd = cwd.canonicalize()?;
+                let cwd = without_verbatim_prefix(cwd.canonicalize()?);
                 // `.git` is a directory in a clone and a file in a worktree or submodule.
                 cwd.ancestors().find(|dir| dir.join(".git").exists()).unwrap_or(&cwd).to_owned()
             }
@@ -42,16 +42,27 @@ impl SourceRoot {
     /// Where `name` (as the run shows it: relative to the working directory, or absolute) is.
     pub fn locate(&self, name: &str) -> ArtifactPath {
         let path = self.cwd.join(name);
+        let spelled = lexically_normal(&path);
         // A name that is not a file (standard input's `--stdin-filename`) keeps its spelling.
-        let resolved = path.canonicalize().unwrap_or_else(|_| lexically_normal(&path));
-        match resolved.strip_prefix(&self.root) {
-            Ok(relative) => {
+        let resolved = path.canonicalize().map(without_verbatim_prefix).unwrap_or_else(|_| spelled.clone());
+        // A symlink in the repository to a file outside it: the link is what the repository holds.
+        let under_root = [&resolved, &spelled].into_iter().find_map(|p| p.strip_prefix(&self.root).ok());
+        match under_root {
+            Some(relative) => {
                 let parts: Vec<String> =
                     relative.components().map(|c| c.as_os_str().to_string_lossy().into()).collect();
                 ArtifactPath::UnderRoot(parts.join("/"))
             }
-            Err(_) => ArtifactPath::Absolute(resolved),
+            None => ArtifactPath::Absolute(resolved),
         }
+    }
+}
+
+/// Windows' `canonicalize` answers `\\?\C:\...`, which no URI or other path compares with.
+fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
+    match path.to_str().and_then(|p| p.strip_prefix(r"\\?\")) {
+        Some(plain) if !plain.starts_with("UNC\\") => PathBuf::from(plain),
+        _ => path,
     }
 }
 
@@ -98,6 +109,10 @@ mod tests {
             assert_eq!(outside.root(), dir, "no .git above: the working directory is the root");
             let through_link = root.locate(dir.join("linked/p.json").to_str().unwrap());
             assert_eq!(through_link, ArtifactPath::UnderRoot("infra/policies/p.json".into()));
+            // A link inside the repository to a file outside it is placed where the link is.
+            std::fs::write(dir.join("shared.json"), "{}").unwrap();
+            std::os::unix::fs::symlink(dir.join("shared.json"), dir.join("repo/infra/shared.json")).unwrap();
+            assert_eq!(root.locate("shared.json"), ArtifactPath::UnderRoot("infra/shared.json".into()));
         }
     }
 
