@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::sarif_checks::{github_problems, schema};
-use common::{external_tool, git_repository, release_build_env, repo, run_program, scratch_dir};
+use common::{
+    ADMIN_POLICY, SCOPED_POLICY, external_tool, git_repository, release_build_env, repo, run_program, scratch_dir,
+};
 use serde_json::Value;
 
 fn action() -> Value {
@@ -186,9 +188,6 @@ impl Runner {
     }
 }
 
-const ADMIN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
-const SCOPED: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
-
 fn sarif_at(path: &Path) -> Value {
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (schemas, index) = schema();
@@ -205,7 +204,11 @@ fn the_steps_install_lint_upload_and_fail_the_job_on_findings() {
     let workspace = dir.join("workspace");
     git_repository(
         &workspace,
-        &[("policies/admin.json", ADMIN), ("policies/scoped.json", SCOPED), ("infra/with space/scoped.json", SCOPED)],
+        &[
+            ("policies/admin.json", ADMIN_POLICY),
+            ("policies/scoped.json", SCOPED_POLICY),
+            ("infra/with space/scoped.json", SCOPED_POLICY),
+        ],
     );
 
     let defaults = Runner::new(bash.clone(), &workspace, &[]).run();

@@ -3,11 +3,7 @@
 
 mod common;
 
-use common::{run, run_on_stdin};
-
-const ADMIN_POLICY: &str =
-    r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
-const CLEAN_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+use common::{ADMIN_POLICY, SCOPED_POLICY, run, run_on_stdin};
 
 #[test]
 fn standard_input_is_linted_under_its_given_name() {
@@ -19,7 +15,7 @@ fn standard_input_is_linted_under_its_given_name() {
     assert_eq!(named_only.stdout, out.stdout);
     let unnamed = run_on_stdin(&["check", "-f", "concise", "-"], ADMIN_POLICY);
     assert!(unnamed.stdout.contains("-:1:71: LP001 error"), "{}", unnamed.stdout);
-    let clean = run_on_stdin(&["check", "-", "--stdin-filename", "p.json"], CLEAN_POLICY);
+    let clean = run_on_stdin(&["check", "-", "--stdin-filename", "p.json"], SCOPED_POLICY);
     assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
 }
 

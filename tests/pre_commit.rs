@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{external_tool, git_repository, release_build_env, repo, run_program, scratch_dir};
-
-const ADMIN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
-const SCOPED: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+use common::{
+    ADMIN_POLICY, SCOPED_POLICY, external_tool, git_repository, release_build_env, repo, run_program, scratch_dir,
+};
 
 #[test]
 fn the_hook_fails_on_a_bad_policy_passes_a_clean_one_and_skips_other_files() {
@@ -17,11 +16,11 @@ fn the_hook_fails_on_a_bad_policy_passes_a_clean_one_and_skips_other_files() {
     git_repository(
         &project,
         &[
-            ("policies/admin.json", ADMIN),
-            ("policies/scoped.json", SCOPED),
+            ("policies/admin.json", ADMIN_POLICY),
+            ("policies/scoped.json", SCOPED_POLICY),
             ("package.json", r#"{"name": "app", "version": "1.0.0"}"#),
             ("config/settings.yaml", "log-level: debug\n"),
-            ("generated/admin.json", ADMIN),
+            ("generated/admin.json", ADMIN_POLICY),
             ("iam-lint.toml", "exclude = [\"generated/**\"]\n"),
         ],
     );

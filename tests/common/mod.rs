@@ -7,6 +7,12 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+/// A policy granting everything: LP001 at line 1, column 71.
+pub const ADMIN_POLICY: &str =
+    r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+/// A policy no rule reports.
+pub const SCOPED_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+
 pub struct Output {
     pub code: i32,
     pub stdout: String,
