@@ -54,12 +54,18 @@ fn root_of(baseline: &Path) -> PathBuf {
 /// What applying a baseline did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BaselineCounts {
-    /// Findings in the baseline, left out of the report.
-    pub baselined: usize,
     /// Baseline entries no finding matched: fixed since.
     pub fixed: usize,
-    /// `baselined` by rule (its index in the run's rule set).
+    /// Findings in the baseline, left out of the report, by rule (its index in the run's rule
+    /// set).
     pub by_rule: BTreeMap<usize, usize>,
+}
+
+impl BaselineCounts {
+    /// Findings in the baseline, left out of the report.
+    pub fn baselined(&self) -> usize {
+        self.by_rule.values().sum()
+    }
 }
 
 fn entries(root: &Path, files: &[FileReport], rules: &RuleSet) -> BTreeMap<String, Vec<Entry>> {
@@ -78,15 +84,17 @@ fn entries(root: &Path, files: &[FileReport], rules: &RuleSet) -> BTreeMap<Strin
     out
 }
 
-/// Records the findings of `files` in `path`; returns how many.
-pub fn write_baseline(path: &Path, files: &[FileReport], rules: &RuleSet) -> Result<usize, ToolError> {
-    let files = entries(&root_of(path), files, rules);
-    let count = files.values().map(Vec::len).sum();
-    let text = serde_json::to_string_pretty(&BaselineFile { version: VERSION, files }).unwrap_or_default();
+/// Records the findings of `files` in `path`; returns the baseline, as `load` would read it,
+/// and how many findings it holds.
+pub fn write_baseline(path: &Path, files: &[FileReport], rules: &RuleSet) -> Result<(Baseline, usize), ToolError> {
+    let root = root_of(path);
+    let file = BaselineFile { version: VERSION, files: entries(&root, files, rules) };
+    let count = file.files.values().map(Vec::len).sum();
+    let text = serde_json::to_string_pretty(&file).unwrap_or_default();
     std::fs::write(path, text + "\n").map_err(|err| {
         ToolError::in_file(display_path(path), format!("cannot write the baseline: {}", io_reason(&err)))
     })?;
-    Ok(count)
+    Ok((Baseline::of(root, file.files), count))
 }
 
 impl Baseline {
@@ -101,13 +109,17 @@ impl Baseline {
         if file.version != VERSION {
             return Err(ToolError::in_file(&name, format!("baseline version {} is not {VERSION}", file.version)));
         }
+        Ok(Baseline::of(root_of(path), file.files))
+    }
+
+    fn of(root: PathBuf, files: BTreeMap<String, Vec<Entry>>) -> Baseline {
         let mut known: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for (name, list) in file.files {
+        for (name, list) in files {
             for entry in list {
                 *known.entry((name.clone(), entry.fingerprint)).or_default() += 1;
             }
         }
-        Ok(Baseline { root: root_of(path), known })
+        Baseline { root, known }
     }
 
     /// Leaves out the findings the baseline knows.
@@ -128,6 +140,6 @@ impl Baseline {
                 }
             });
         }
-        BaselineCounts { baselined: by_rule.values().sum(), fixed: left.values().sum(), by_rule }
+        BaselineCounts { fixed: left.values().sum(), by_rule }
     }
 }

@@ -272,24 +272,24 @@ impl Config {
         let mut errors = Vec::new();
         let selectors = self.select.iter().flatten().chain(&self.ignore);
         for selector in selectors {
-            if !rules.rules.iter().any(|r| r.id.starts_with(&selector.value.to_ascii_uppercase())) {
+            if !rules.selects_any(&selector.value) {
                 errors.push(self.error_at(selector.span, format!("`{}` matches no rule id or prefix", selector.value)));
             }
         }
         for (id, level) in &self.severity {
-            match rules.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(&id.value)) {
+            match rules.get_mut(&id.value) {
                 Some(rule) => rule.severity_override = Some(*level),
                 None => errors.push(self.error_at(id.span, format!("no rule has the id `{}`", id.value))),
             }
         }
         for (_, suppression) in &self.suppress {
-            if !rules.rules.iter().any(|r| r.id.eq_ignore_ascii_case(&suppression.id)) {
+            if rules.get(&suppression.id).is_none() {
                 let message = format!("no rule has the id `{}`", suppression.id);
                 errors.push(self.error_at(suppression.loc.span, message));
             }
         }
         for (id, name, values) in &self.params {
-            let Some(rule) = rules.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(&id.value)) else {
+            let Some(rule) = rules.get_mut(&id.value) else {
                 errors.push(self.error_at(id.span, format!("no rule has the id `{}`", id.value)));
                 continue;
             };
@@ -307,10 +307,10 @@ impl Config {
     }
 
     /// The `[[suppress]]` entries for the file at `path`, with their index in the config.
-    pub fn suppressions_for(&self, path: &Path) -> Vec<(usize, Suppression)> {
+    pub fn suppressions_for(&self, path: &Path) -> Vec<(usize, &Suppression)> {
         let Some(relative) = self.relative(path) else { return Vec::new() };
         let entries = self.suppress.iter().enumerate();
-        entries.filter(|(_, (paths, _))| paths.is_match(&relative)).map(|(i, (_, s))| (i, s.clone())).collect()
+        entries.filter(|(_, (paths, _))| paths.is_match(&relative)).map(|(i, (_, s))| (i, s)).collect()
     }
 
     /// The config file's text, for findings and notices about its suppressions.

@@ -16,7 +16,7 @@ use crate::model::{BoundaryRequirement, Kind, Notice, TemplateFacts};
 use crate::parse::{Node, Syntax, parse};
 use crate::rules::{RuleSet, evaluate, evaluate_app, evaluate_template};
 use crate::source::Source;
-use crate::suppress::{self, Suppressed, template_suppressions};
+use crate::suppress::{self, Suppressed, Suppression, template_suppressions};
 
 /// Larger files are refused: no policy or template comes near it (CloudFormation's own limit
 /// is 1 MB), and it bounds memory.
@@ -177,11 +177,11 @@ pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport>
 /// for its path: what they accept moves to `suppressed`; S001, S002 and expiry of the file's
 /// own are added; the config's are reported as offered and used, to be judged for the run.
 fn apply_suppressions(report: &mut FileReport, root: &Node, template: bool, input: &Input, options: &LintOptions<'_>) {
-    let mut suppressions = if template { template_suppressions(root) } else { Vec::new() };
+    let written = if template { template_suppressions(root) } else { Vec::new() };
     // The config's suppressions come last: their use is reported by index.
-    let in_file = suppressions.len();
+    let in_file = written.len();
     let from_config = options.config.map(|c| c.suppressions_for(&input.path)).unwrap_or_default();
-    suppressions.extend(from_config.iter().map(|(_, s)| s.clone()));
+    let suppressions: Vec<&Suppression> = written.iter().chain(from_config.iter().map(|(_, s)| *s)).collect();
     if suppressions.is_empty() {
         return;
     }

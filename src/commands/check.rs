@@ -153,11 +153,11 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
     let baseline = match (&args.baseline, &args.write_baseline) {
         (Some(path), _) => Some(Baseline::load(path).map_err(|e| vec![e])?),
         (None, Some(path)) => {
-            let count = write_baseline(path, &files, &rules).map_err(|e| vec![e])?;
+            let (written, count) = write_baseline(path, &files, &rules).map_err(|e| vec![e])?;
             if !args.quiet {
                 best_effort(writeln!(io.stderr, "note: wrote {count} findings to the baseline {}", display_path(path)));
             }
-            Some(Baseline::load(path).map_err(|e| vec![e])?)
+            Some(written)
         }
         (None, None) => None,
     };

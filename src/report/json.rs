@@ -141,7 +141,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         warnings: counts.warnings,
         notes: counts.notes,
         suppressed: report.suppressed(),
-        baselined: report.baselined.as_ref().map(|c| c.baselined),
+        baselined: report.baselined.as_ref().map(|c| c.baselined()),
         fixed: report.baselined.as_ref().map(|c| c.fixed),
         tool_errors: errors.len(),
     };

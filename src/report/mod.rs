@@ -148,7 +148,7 @@ impl Report<'_> {
             line.push_str(&format!(" {suppressed} suppressed."));
         }
         if let Some(counts) = &self.baselined {
-            line.push_str(&format!(" {} in the baseline, {} fixed since.", counts.baselined, counts.fixed));
+            line.push_str(&format!(" {} in the baseline, {} fixed since.", counts.baselined(), counts.fixed));
         }
         let errors = self.tool_errors().count();
         if errors > 0 {

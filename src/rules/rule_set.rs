@@ -52,11 +52,19 @@ impl RuleSet {
         self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
 
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Rule> {
+        self.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Does a selector (an id or an id prefix, any case) name at least one rule?
+    pub fn selects_any(&self, selector: &str) -> bool {
+        self.rules.iter().any(|r| selects(selector, r))
+    }
+
     /// Keeps the selected rules. A selector that names no rule is an error: it is a typo.
     pub fn select(self, selection: &Selection) -> Result<RuleSet, ToolError> {
-        let matches = |selector: &str, rule: &Rule| rule.id.starts_with(&selector.to_ascii_uppercase());
         for selector in selection.select.iter().chain(&selection.ignore) {
-            if !self.rules.iter().any(|r| matches(selector, r)) {
+            if !self.selects_any(selector) {
                 return Err(ToolError::general(format!("`{selector}` matches no rule id or prefix"))
                     .with_help("`iam-lint rules` lists every rule"));
             }
@@ -64,11 +72,15 @@ impl RuleSet {
         let rules = self
             .rules
             .into_iter()
-            .filter(|r| selection.select.is_empty() || selection.select.iter().any(|s| matches(s, r)))
-            .filter(|r| !selection.ignore.iter().any(|s| matches(s, r)))
+            .filter(|r| selection.select.is_empty() || selection.select.iter().any(|s| selects(s, r)))
+            .filter(|r| !selection.ignore.iter().any(|s| selects(s, r)))
             .collect();
         Ok(RuleSet { rules, packs: self.packs })
     }
+}
+
+fn selects(selector: &str, rule: &Rule) -> bool {
+    rule.id.starts_with(&selector.to_ascii_uppercase())
 }
 
 #[cfg(test)]

@@ -153,7 +153,7 @@ fn nag_text(finding: &Finding) -> String {
 }
 
 /// Applies a file's suppressions to its findings; S001 and S002 are reported when selected.
-pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], rules: &RuleSet, today: u64) -> Outcome {
+pub fn apply(findings: Vec<Finding>, suppressions: &[&Suppression], rules: &RuleSet, today: u64) -> Outcome {
     let mut outcome = Outcome::default();
     if suppressions.is_empty() {
         outcome.kept = findings;
@@ -210,8 +210,9 @@ pub fn judge_config<'s>(
 /// `Resource::arn:aws:s3:::bucket/*`), and cdk-nag needs it.
 fn judge(suppression: &Suppression, used: bool, rules: &RuleSet, today: u64, outcome: &mut Outcome) {
     let rule_index = |id: &str| rules.rules.iter().position(|r| r.id == id);
+    let names_a_rule = rules.rules.iter().any(|rule| suppression.names(rule));
     // A peer tool's suppression of a rule iam-lint does not have is that tool's business.
-    let ours = suppression.dialect == Dialect::IamLint || rules.rules.iter().any(|rule| suppression.names(rule));
+    let ours = suppression.dialect == Dialect::IamLint || names_a_rule;
     if !suppression.has_reason() {
         if ours {
             outcome.findings.extend(rule_index("S001").map(|s001| suppression_finding(rules, s001, suppression)));
@@ -228,8 +229,7 @@ fn judge(suppression: &Suppression, used: bool, rules: &RuleSet, today: u64, out
             ),
         };
         outcome.notices.push(Notice { loc: suppression.loc.clone(), message });
-    } else if !used && suppression.dialect == Dialect::IamLint && rules.rules.iter().any(|rule| suppression.names(rule))
-    {
+    } else if !used && suppression.dialect == Dialect::IamLint && names_a_rule {
         outcome.findings.extend(rule_index("S002").map(|s002| suppression_finding(rules, s002, suppression)));
     }
 }
@@ -326,7 +326,7 @@ mod tests {
         found.rule = rules.rules.iter().position(|r| r.id == "LP005").unwrap();
         let mut on_resource = suppression("LP005");
         on_resource.applies_to = vec![AppliesTo::Text("s3:*".to_owned())];
-        let outcome = apply(vec![found], &[suppression("LP005"), on_resource], &rules, today());
+        let outcome = apply(vec![found], &[&suppression("LP005"), &on_resource], &rules, today());
         assert_eq!((outcome.suppressed.len(), outcome.findings.len()), (1, 0), "no S002: {:?}", outcome.findings);
         assert_eq!(outcome.used, [true, true]);
     }
