@@ -269,38 +269,37 @@ fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, ReadError
     if !meta.is_file() {
         return Err(ReadError::Io("not a regular file".into()));
     }
+    let too_large = |size: Option<u64>| {
+        let size = size.map(|bytes| format!("{bytes} bytes, ")).unwrap_or_default();
+        ReadError::TooLarge(format!("the file is {size}over {}", limit_text(limit)))
+    };
     if meta.len() > limit {
-        return Err(too_large(Some(meta.len()), limit));
+        return Err(too_large(Some(meta.len())));
     }
     // The file may grow between the two calls: read no more than the limit allows.
-    read_limited(std::fs::File::open(path).map_err(io)?, meta.len() as usize, limit)
+    let file = std::fs::File::open(path).map_err(io)?;
+    read_at_most(file, meta.len() as usize, limit).map_err(io)?.ok_or_else(|| too_large(None))
 }
 
 /// Standard input (`iam-lint check -`), with the limit a file has.
 pub fn read_stdin(stdin: &mut dyn Read, limit: u64) -> Result<Vec<u8>, String> {
-    read_limited(stdin, 0, limit).map_err(|error| match error {
-        ReadError::TooLarge(message) => message.replace("the file", "standard input"),
-        ReadError::Io(message) => message.replace("cannot read", "cannot read standard input"),
-    })
-}
-
-fn read_limited(reader: impl Read, expected: usize, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::with_capacity(expected);
-    reader
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(format!("cannot read: {}", io_reason(&e))))?;
-    // Reading stopped one byte over: how much more there was is unknown.
-    if bytes.len() as u64 > limit {
-        return Err(too_large(None, limit));
+    match read_at_most(stdin, 0, limit) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(format!("standard input is over {}", limit_text(limit))),
+        Err(err) => Err(format!("cannot read standard input: {}", io_reason(&err))),
     }
-    Ok(bytes)
 }
 
-fn too_large(size: Option<u64>, limit: u64) -> ReadError {
-    let limit = limit / (1024 * 1024);
-    let size = size.map(|bytes| format!(" {bytes} bytes,")).unwrap_or_default();
-    ReadError::TooLarge(format!("the file is{size} over the {limit} MiB limit"))
+/// What `reader` holds, or `None` when that is more than `limit` bytes.
+fn read_at_most(reader: impl Read, expected: usize, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::with_capacity(expected);
+    // One byte over the limit says there is more, without reading it.
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+fn limit_text(limit: u64) -> String {
+    format!("the {} MiB limit", limit / (1024 * 1024))
 }
 
 fn mentions_iam(bytes: &[u8]) -> bool {
