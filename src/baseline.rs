@@ -68,33 +68,85 @@ impl BaselineCounts {
     }
 }
 
-fn entries(root: &Path, files: &[FileReport], rules: &RuleSet) -> BTreeMap<String, Vec<Entry>> {
-    let mut out: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
-    for file in files {
-        let name = key(root, &file.source.name);
-        for finding in &file.findings {
-            let rule = rules.rules[finding.rule].id.clone();
-            let fingerprint = finding.fingerprint(&rule, &name);
-            out.entry(name.clone()).or_default().push(Entry { rule, fingerprint });
-        }
-    }
-    for list in out.values_mut() {
-        list.sort();
-    }
-    out
+/// Records the findings of a run, file by file, for `--write-baseline`.
+pub struct BaselineRecorder {
+    path: PathBuf,
+    root: PathBuf,
+    files: BTreeMap<String, Vec<Entry>>,
+    counts: BaselineCounts,
 }
 
-/// Records the findings of `files` in `path`; returns the baseline, as `load` would read it,
-/// and how many findings it holds.
-pub fn write_baseline(path: &Path, files: &[FileReport], rules: &RuleSet) -> Result<(Baseline, usize), ToolError> {
-    let root = root_of(path);
-    let file = BaselineFile { version: VERSION, files: entries(&root, files, rules) };
-    let count = file.files.values().map(Vec::len).sum();
-    let text = serde_json::to_string_pretty(&file).unwrap_or_default();
-    std::fs::write(path, text + "\n").map_err(|err| {
-        ToolError::in_file(display_path(path), format!("cannot write the baseline: {}", io_reason(&err)))
-    })?;
-    Ok((Baseline::of(root, file.files), count))
+impl BaselineRecorder {
+    /// Checks that `path` can be written before the run, which writes it at the end (an
+    /// existing baseline is kept until then: a run stopped halfway must not empty it).
+    pub fn create(path: &Path) -> Result<BaselineRecorder, ToolError> {
+        let writable = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
+        writable.map_err(|err| cannot_write(path, &err))?;
+        let counts = BaselineCounts::default();
+        Ok(BaselineRecorder { path: path.to_owned(), root: root_of(path), files: BTreeMap::new(), counts })
+    }
+
+    /// Takes the findings of `file` into the baseline: the run reports none of them.
+    pub fn record(&mut self, file: &mut FileReport, rules: &RuleSet) {
+        if file.findings.is_empty() {
+            return;
+        }
+        let name = key(&self.root, &file.source.name);
+        let entries = self.files.entry(name.clone()).or_default();
+        for finding in file.findings.drain(..) {
+            let rule = rules.rules[finding.rule].id.clone();
+            entries.push(Entry { fingerprint: finding.fingerprint(&rule, &name), rule });
+            *self.counts.by_rule.entry(finding.rule).or_default() += 1;
+        }
+    }
+
+    /// Writes the baseline; returns what it left out of the report.
+    pub fn write(mut self) -> Result<BaselineCounts, ToolError> {
+        for list in self.files.values_mut() {
+            list.sort();
+        }
+        let file = BaselineFile { version: VERSION, files: self.files };
+        let text = serde_json::to_string_pretty(&file).unwrap_or_default();
+        std::fs::write(&self.path, text + "\n").map_err(|err| cannot_write(&self.path, &err))?;
+        Ok(self.counts)
+    }
+}
+
+fn cannot_write(path: &Path, err: &std::io::Error) -> ToolError {
+    ToolError::in_file(display_path(path), format!("cannot write the baseline: {}", io_reason(err)))
+}
+
+/// A loaded baseline being applied to a run, file by file.
+pub struct BaselineFilter<'a> {
+    baseline: &'a Baseline,
+    left: BTreeMap<(String, String), usize>,
+    by_rule: BTreeMap<usize, usize>,
+}
+
+impl BaselineFilter<'_> {
+    /// Leaves out the findings of `file` the baseline knows.
+    pub fn filter(&mut self, file: &mut FileReport, rules: &RuleSet) {
+        if file.findings.is_empty() {
+            return;
+        }
+        let name = key(&self.baseline.root, &file.source.name);
+        file.findings.retain(|finding| {
+            let fingerprint = finding.fingerprint(&rules.rules[finding.rule].id, &name);
+            match self.left.get_mut(&(name.clone(), fingerprint)) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
+                    *self.by_rule.entry(finding.rule).or_default() += 1;
+                    false
+                }
+                _ => true,
+            }
+        });
+    }
+
+    /// What the baseline left out, and its entries no finding matched (fixed since).
+    pub fn counts(self) -> BaselineCounts {
+        BaselineCounts { fixed: self.left.values().sum(), by_rule: self.by_rule }
+    }
 }
 
 impl Baseline {
@@ -122,24 +174,8 @@ impl Baseline {
         Baseline { root, known }
     }
 
-    /// Leaves out the findings the baseline knows.
-    pub fn apply(&self, files: &mut [FileReport], rules: &RuleSet) -> BaselineCounts {
-        let mut left = self.known.clone();
-        let mut by_rule: BTreeMap<usize, usize> = BTreeMap::new();
-        for file in files.iter_mut() {
-            let name = key(&self.root, &file.source.name);
-            file.findings.retain(|finding| {
-                let fingerprint = finding.fingerprint(&rules.rules[finding.rule].id, &name);
-                match left.get_mut(&(name.clone(), fingerprint)) {
-                    Some(count) if *count > 0 => {
-                        *count -= 1;
-                        *by_rule.entry(finding.rule).or_default() += 1;
-                        false
-                    }
-                    _ => true,
-                }
-            });
-        }
-        BaselineCounts { fixed: left.values().sum(), by_rule }
+    /// Starts applying the baseline to a run.
+    pub fn filter(&self) -> BaselineFilter<'_> {
+        BaselineFilter { baseline: self, left: self.known.clone(), by_rule: BTreeMap::new() }
     }
 }

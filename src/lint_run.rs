@@ -1,8 +1,12 @@
-//! Linting every file of a run: the files in parallel, then what needs a whole cloud assembly
-//! (a managed policy that one template uses as another's boundary; the CDK app's `cdk.json`).
-//! Reports come back in a stable order, whatever the thread count.
+//! Linting every file of a run: files in parallel, then what needs a whole cloud assembly (a
+//! managed policy that one template uses as another's boundary; the CDK app's `cdk.json`).
+//!
+//! Reports go out in path order, whatever the thread count, as soon as every report before
+//! them is done: the run goes through its files a chunk at a time, so that memory holds one
+//! chunk's reports, not the run's. A cloud assembly is linted whole, in one chunk, since its
+//! templates are judged together.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Arc;
@@ -15,9 +19,12 @@ use crate::lint::{FileReport, LintOptions, TemplateSummary, lint_app, lint_file}
 use crate::source::Source;
 use crate::suppress;
 
-/// What a run found: the reports to show, in path order, and its counts.
-pub struct RunOutcome {
-    pub files: Vec<FileReport>,
+/// Files linted at once, per thread: enough to keep every thread busy between two chunks,
+/// few enough that a chunk's reports stay small.
+const CHUNK_FILES_PER_THREAD: usize = 32;
+
+/// What a run counted; its reports went out as they came.
+pub struct RunCounts {
     pub files_checked: usize,
     pub policies: usize,
 }
@@ -48,57 +55,202 @@ impl Linted {
     }
 }
 
-pub fn lint_all(discovery: &Discovery, options: &LintOptions<'_>) -> RunOutcome {
-    let inputs = &discovery.inputs;
-    let mut outcomes: Vec<Linted> = inputs
-        .par_iter()
-        .enumerate()
-        .filter_map(|(index, input)| Some(Linted::new(index, lint_file_guarded(input, options)?)))
-        .collect();
-    let mut members = vec![Vec::new(); discovery.assemblies.len()];
-    for (o, outcome) in outcomes.iter().enumerate() {
-        if let Some(assembly) = inputs[outcome.input].assembly {
-            members[assembly].push(o);
+/// What is linted together: a file alone, or a cloud assembly's templates with its app.
+enum Unit {
+    File(usize),
+    Assembly { assembly: usize, members: Vec<usize> },
+}
+
+/// The order reports go out in: every input, and every CDK app's `cdk.json`, by path.
+struct Plan {
+    units: Vec<Unit>,
+    /// The place of each input's report, and of each assembly's app's.
+    input_place: Vec<usize>,
+    app_place: Vec<Option<usize>>,
+}
+
+impl Plan {
+    fn of(discovery: &Discovery) -> Plan {
+        enum Report {
+            Input(usize),
+            App(usize),
+        }
+        let inputs = discovery.inputs.iter().enumerate().map(|(i, input)| (input.path.as_path(), Report::Input(i)));
+        let apps = discovery.assemblies.iter().enumerate();
+        let apps = apps.filter_map(|(a, assembly)| Some((assembly.app.as_ref()?.config.as_path(), Report::App(a))));
+        let mut places: Vec<(&Path, Report)> = inputs.chain(apps).collect();
+        places.sort_by_key(|(path, _)| *path);
+        let mut input_place = vec![0; discovery.inputs.len()];
+        let mut app_place = vec![None; discovery.assemblies.len()];
+        for (place, (_, report)) in places.iter().enumerate() {
+            match *report {
+                Report::Input(i) => input_place[i] = place,
+                Report::App(a) => app_place[a] = Some(place),
+            }
+        }
+        let mut members = vec![Vec::new(); discovery.assemblies.len()];
+        let mut units = Vec::new();
+        for (i, input) in discovery.inputs.iter().enumerate() {
+            match input.assembly {
+                Some(assembly) => members[assembly].push(i),
+                None => units.push(Unit::File(i)),
+            }
+        }
+        units.extend(members.into_iter().enumerate().map(|(assembly, members)| Unit::Assembly { assembly, members }));
+        let mut plan = Plan { units: Vec::new(), input_place, app_place };
+        // A unit goes when its first report's turn comes.
+        units.sort_by_key(|unit| plan.first_place(unit));
+        plan.units = units;
+        plan
+    }
+
+    fn first_place(&self, unit: &Unit) -> usize {
+        match unit {
+            Unit::File(i) => self.input_place[*i],
+            Unit::Assembly { assembly, members } => {
+                let app = self.app_place[*assembly];
+                members.iter().map(|&i| self.input_place[i]).chain(app).min().unwrap_or(usize::MAX)
+            }
         }
     }
-    let mut extra = Vec::new();
-    for (assembly, members) in discovery.assemblies.iter().zip(members) {
-        relint_with_boundaries_named_elsewhere(&mut outcomes, &members, inputs, options);
-        if let Some(app) = &assembly.app {
-            // A CDK app's cdk.json is judged with what its assembly's templates show.
-            let unbounded = members.iter().flat_map(|&o| outcomes[o].summary.unbounded_principals.clone()).collect();
-            extra.push(lint_app(app, unbounded, options.rules));
+
+    fn files(unit: &Unit) -> &[usize] {
+        match unit {
+            Unit::File(i) => std::slice::from_ref(i),
+            Unit::Assembly { members, .. } => members,
         }
     }
-    // The config counts as a checked file when its suppressions have something to report.
-    let config = judge_config_suppressions(&outcomes, options).filter(FileReport::has_output);
-    let files_checked = outcomes.iter().filter(|o| o.clean).count()
-        + extra.iter().filter(|r| r.errors.is_empty()).count()
-        + usize::from(config.is_some());
-    let policies = outcomes.iter().map(|o| o.policies).sum();
-    let mut files: Vec<FileReport> = outcomes.into_iter().filter_map(|o| o.shown).collect();
-    files.extend(extra.into_iter().filter(FileReport::has_output));
-    files.extend(config);
-    files.sort_by(|a, b| Path::new(&a.source.name).cmp(Path::new(&b.source.name)));
-    RunOutcome { files, files_checked, policies }
+}
+
+/// Lints every file of `discovery`, handing each report with something to show to `emit`, in
+/// path order; the config's own report, judged once every file has used it, comes last.
+pub fn lint_all(discovery: &Discovery, options: &LintOptions<'_>, emit: &mut dyn FnMut(FileReport)) -> RunCounts {
+    let chunk_files = CHUNK_FILES_PER_THREAD * rayon::current_num_threads();
+    // Reports are written here while a thread of its own lints the next chunk; the channel's
+    // bound keeps a slow writer (a terminal) from letting reports pile up.
+    let (sender, reports) = std::sync::mpsc::sync_channel(chunk_files);
+    std::thread::scope(|scope| {
+        let linting = scope.spawn(move || {
+            // The receiver outlives the sender: sending cannot fail.
+            lint_in_chunks(discovery, options, chunk_files, &mut |report| drop(sender.send(report)))
+        });
+        reports.into_iter().for_each(emit);
+        linting.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn lint_in_chunks(
+    discovery: &Discovery,
+    options: &LintOptions<'_>,
+    chunk_files: usize,
+    emit: &mut dyn FnMut(FileReport),
+) -> RunCounts {
+    let plan = Plan::of(discovery);
+    let mut run = RunState::new(options);
+    let mut units = plan.units.iter().peekable();
+    while units.peek().is_some() {
+        let mut chunk = Vec::new();
+        let mut files = 0;
+        while let Some(unit) = units.next_if(|_| chunk.is_empty() || files < chunk_files) {
+            files += Plan::files(unit).len();
+            chunk.push(unit);
+        }
+        let inputs: Vec<usize> = chunk.iter().flat_map(|unit| Plan::files(unit)).copied().collect();
+        let mut linted: Vec<Option<Linted>> = inputs
+            .par_iter()
+            .map(|&i| lint_file_guarded(&discovery.inputs[i], options).map(|report| Linted::new(i, report)))
+            .collect();
+        let mut linted = linted.iter_mut().map(Option::take);
+        for unit in chunk {
+            let members: Vec<Option<Linted>> = linted.by_ref().take(Plan::files(unit).len()).collect();
+            run.finish_unit(&plan, unit, members, discovery, options);
+        }
+        let next = units.peek().map_or(usize::MAX, |unit| plan.first_place(unit));
+        run.emit_before(next, emit);
+    }
+    if let Some(config) = judge_config_suppressions(&run.offered, &run.used, options).filter(FileReport::has_output) {
+        run.files_checked += 1;
+        emit(config);
+    }
+    RunCounts { files_checked: run.files_checked, policies: run.policies }
+}
+
+/// What the run has counted, and the reports waiting for their turn.
+struct RunState {
+    files_checked: usize,
+    policies: usize,
+    /// The config's `[[suppress]]` entries offered to some file, and used by one.
+    offered: Vec<bool>,
+    used: Vec<bool>,
+    /// By place; `None` for a file with nothing to show.
+    waiting: BTreeMap<usize, Option<FileReport>>,
+    next_place: usize,
+}
+
+impl RunState {
+    fn new(options: &LintOptions<'_>) -> RunState {
+        let entries = options.config.map_or(0, |c| c.suppress.len());
+        let (offered, used) = (vec![false; entries], vec![false; entries]);
+        RunState { files_checked: 0, policies: 0, offered, used, waiting: BTreeMap::new(), next_place: 0 }
+    }
+
+    /// Counts a unit's files and puts their reports in their places: for an assembly, after
+    /// what needs all its templates.
+    fn finish_unit(
+        &mut self,
+        plan: &Plan,
+        unit: &Unit,
+        members: Vec<Option<Linted>>,
+        discovery: &Discovery,
+        options: &LintOptions<'_>,
+    ) {
+        for &i in Plan::files(unit) {
+            self.waiting.insert(plan.input_place[i], None);
+        }
+        let mut members: Vec<Linted> = members.into_iter().flatten().collect();
+        if let Unit::Assembly { assembly, .. } = unit {
+            relint_with_boundaries_named_elsewhere(&mut members, &discovery.inputs, options);
+            if let (Some(app), Some(place)) = (&discovery.assemblies[*assembly].app, plan.app_place[*assembly]) {
+                // A CDK app's cdk.json is judged with what its assembly's templates show.
+                let unbounded = members.iter().flat_map(|m| m.summary.unbounded_principals.clone()).collect();
+                let report = lint_app(app, unbounded, options.rules);
+                self.files_checked += usize::from(report.errors.is_empty());
+                self.waiting.insert(place, Some(report).filter(FileReport::has_output));
+            }
+        }
+        for member in members {
+            self.files_checked += usize::from(member.clean);
+            self.policies += member.policies;
+            for &(entry, matched) in &member.config_entries {
+                self.offered[entry] = true;
+                self.used[entry] |= matched;
+            }
+            self.waiting.insert(plan.input_place[member.input], member.shown);
+        }
+    }
+
+    /// Hands out the waiting reports in order, up to the first place not done or `before`.
+    fn emit_before(&mut self, before: usize, emit: &mut dyn FnMut(FileReport)) {
+        while self.next_place < before {
+            let Some(report) = self.waiting.remove(&self.next_place) else { break };
+            self.next_place += 1;
+            if let Some(report) = report {
+                emit(report);
+            }
+        }
+    }
 }
 
 /// A managed policy of one template that another template of the same assembly uses as a
 /// permissions boundary (by name) is a boundary too: lint its template again knowing so. Rare,
 /// so the common run pays nothing for it.
-fn relint_with_boundaries_named_elsewhere(
-    outcomes: &mut [Linted],
-    members: &[usize],
-    inputs: &[Input],
-    options: &LintOptions<'_>,
-) {
-    let used: BTreeSet<String> =
-        members.iter().flat_map(|&o| outcomes[o].summary.boundary_names.iter().cloned()).collect();
-    for &o in members {
-        if outcomes[o].summary.other_policy_names.iter().any(|name| used.contains(name)) {
+fn relint_with_boundaries_named_elsewhere(members: &mut [Linted], inputs: &[Input], options: &LintOptions<'_>) {
+    let used: BTreeSet<String> = members.iter().flat_map(|m| m.summary.boundary_names.iter().cloned()).collect();
+    for member in members.iter_mut() {
+        if member.summary.other_policy_names.iter().any(|name| used.contains(name)) {
             let options = LintOptions { boundary_names: &used, ..*options };
-            if let Some(report) = lint_file_guarded(&inputs[outcomes[o].input], &options) {
-                outcomes[o] = Linted::new(outcomes[o].input, report);
+            if let Some(report) = lint_file_guarded(&inputs[member.input], &options) {
+                *member = Linted::new(member.input, report);
             }
         }
     }
@@ -107,18 +259,12 @@ fn relint_with_boundaries_named_elsewhere(
 /// S001, S002 and expiry of the config's `[[suppress]]` entries, once every file has used
 /// them: a report on the config file (not a linted file: what it reports is about the
 /// suppressions it holds).
-fn judge_config_suppressions(outcomes: &[Linted], options: &LintOptions<'_>) -> Option<FileReport> {
+fn judge_config_suppressions(offered: &[bool], used: &[bool], options: &LintOptions<'_>) -> Option<FileReport> {
     let config = options.config.filter(|c| !c.suppress.is_empty())?;
     // Entries for files this run did not lint (pre-commit lints the changed ones) are not
     // unused: only those offered to some file are judged for use.
-    let mut offered = vec![false; config.suppress.len()];
-    let mut used = vec![false; config.suppress.len()];
-    for &(index, matched) in outcomes.iter().flat_map(|o| &o.config_entries) {
-        offered[index] = true;
-        used[index] |= matched;
-    }
     let entries = config.suppress.iter().map(|(_, s)| s);
-    let outcome = suppress::judge_config(entries, &offered, &used, options.rules, suppress::today());
+    let outcome = suppress::judge_config(entries, offered, used, options.rules, suppress::today());
     let report = FileReport {
         findings: outcome.findings,
         notices: outcome.notices,
@@ -136,4 +282,52 @@ fn lint_file_guarded(input: &Input, options: &LintOptions<'_>) -> Option<FileRep
         let source = Source { name: name.clone(), text: Arc::from("") };
         Some(FileReport::empty(source, vec![ToolError::in_file(name, message)]))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::discover::discover;
+    use crate::extract::ParameterValues;
+    use crate::lint::DEFAULT_MAX_FILE_BYTES;
+    use crate::rules::{RuleSet, builtin_packs};
+
+    /// The reports of a run, by name with their rules, and its counts.
+    fn run_in_chunks(discovery: &Discovery, chunk_files: usize) -> (Vec<(String, Vec<usize>)>, usize, usize) {
+        let rules = RuleSet::load(builtin_packs()).unwrap();
+        let parameters = ParameterValues::new();
+        let no_names = BTreeSet::new();
+        let options = LintOptions {
+            rules: &rules,
+            kind: None,
+            parameters: &parameters,
+            assemblies: &discovery.assemblies,
+            boundary_names: &no_names,
+            config: None,
+            parse_only: false,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        };
+        let mut reports = Vec::new();
+        let counts = lint_in_chunks(discovery, &options, chunk_files, &mut |report| {
+            reports.push((report.source.name.clone(), report.findings.iter().map(|f| f.rule).collect()));
+        });
+        (reports, counts.files_checked, counts.policies)
+    }
+
+    #[test]
+    fn reports_come_in_path_order_whatever_the_chunk_size() {
+        // The rule fixtures hold cloud assemblies, nested ones and CDK apps among plain files.
+        let mut errors = Vec::new();
+        let discovery = discover(&[PathBuf::from("testdata/rules")], true, &mut errors);
+        assert!(errors.is_empty() && discovery.assemblies.len() > 5, "{errors:?}");
+        let whole = run_in_chunks(&discovery, usize::MAX);
+        let names: Vec<&Path> = whole.0.iter().map(|(name, _)| Path::new(name)).collect();
+        assert!(names.is_sorted(), "{names:?}");
+        assert!(names.iter().any(|name| name.ends_with("cdk.json")), "an app's report is among them");
+        for chunk_files in [1, 2, 7] {
+            assert_eq!(run_in_chunks(&discovery, chunk_files), whole, "chunks of {chunk_files} files");
+        }
+    }
 }

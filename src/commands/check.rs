@@ -8,16 +8,19 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{best_effort, load_rules};
-use crate::baseline::{Baseline, write_baseline};
+use crate::baseline::{Baseline, BaselineFilter, BaselineRecorder};
 use crate::catalog::catalog;
 use crate::cli::{CheckArgs, FailOn, OutputFormat};
 use crate::config::{Config, find_config, load_config};
 use crate::discover::{Discovery, Input, discover, display_path, io_reason};
 use crate::error::ToolError;
-use crate::lint::{DEFAULT_MAX_FILE_BYTES, LintOptions, read_stdin};
-use crate::lint_run::{RunOutcome, lint_all};
+use crate::lint::{DEFAULT_MAX_FILE_BYTES, FileReport, LintOptions, read_stdin};
+use crate::lint_run::lint_all;
 use crate::parameters::load_parameters;
-use crate::report::{self, Format, HumanStyle, MAX_SARIF_RESULTS, Report, SarifOptions, SourceRoot};
+use crate::report::{
+    DeferredErrors, Format, HumanStyle, MAX_SARIF_RESULTS, ReportStream, Run, SarifOptions, SourceRoot, Totals,
+    plain_error_line,
+};
 use crate::rules::{RuleSet, Selection};
 use crate::{Exit, Io};
 
@@ -122,6 +125,24 @@ fn run_rules(args: &CheckArgs, config: Option<&Config>) -> Result<RuleSet, Vec<T
     rules.select(&Selection { select, ignore }).map_err(|e| vec![e])
 }
 
+/// What a run does with the findings a baseline holds: leaves them out (`--baseline`), or
+/// records them all (`--write-baseline`).
+enum KnownFindings<'a> {
+    None,
+    Filtered(BaselineFilter<'a>),
+    Recorded(BaselineRecorder),
+}
+
+impl KnownFindings<'_> {
+    fn take(&mut self, file: &mut FileReport, rules: &RuleSet) {
+        match self {
+            KnownFindings::None => {}
+            KnownFindings::Filtered(filter) => filter.filter(file, rules),
+            KnownFindings::Recorded(recorder) => recorder.record(file, rules),
+        }
+    }
+}
+
 pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
     let started = Instant::now();
     let inputs = Inputs::of(&args)?;
@@ -138,6 +159,15 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
         }
     }
     let parameters = load_parameters(&args.parameters, &args.parameter_files)?;
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose().map_err(|e| vec![e])?;
+    let mut known = match (&baseline, &args.write_baseline) {
+        (Some(baseline), _) => KnownFindings::Filtered(baseline.filter()),
+        (None, Some(path)) => KnownFindings::Recorded(BaselineRecorder::create(path).map_err(|e| vec![e])?),
+        (None, None) => KnownFindings::None,
+    };
+    let mut sarif_options = None;
+    let format = format_of(&args, style, &mut sarif_options)?;
+    let mut output = ReportOutput::open(args.output.as_deref(), io.stdout)?;
     let no_names = BTreeSet::new();
     let options = LintOptions {
         rules: &rules,
@@ -149,67 +179,41 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
         parse_only: args.parse_only,
         max_file_bytes,
     };
-    let RunOutcome { mut files, files_checked, policies } = lint_all(&discovery, &options);
-    let baseline = match (&args.baseline, &args.write_baseline) {
-        (Some(path), _) => Some(Baseline::load(path).map_err(|e| vec![e])?),
-        (None, Some(path)) => {
-            let (written, count) = write_baseline(path, &files, &rules).map_err(|e| vec![e])?;
-            if !args.quiet {
-                best_effort(writeln!(io.stderr, "note: wrote {count} findings to the baseline {}", display_path(path)));
+    let run = Run { rules: &rules, include_suppressed: args.include_suppressed, quiet: args.quiet };
+    let mut report = ReportStream::new(format, run, output.writer());
+    let mut echoed = EchoedErrors::for_format(format, &args);
+    for error in &errors {
+        report.error(error);
+        echoed.push(error);
+    }
+    let counts = lint_all(&discovery, &options, &mut |mut file| {
+        known.take(&mut file, &rules);
+        file.errors.iter().for_each(|error| echoed.push(error));
+        report.file(&file);
+    });
+    let baselined = match known {
+        KnownFindings::None => None,
+        KnownFindings::Filtered(filter) => Some(filter.counts()),
+        KnownFindings::Recorded(recorder) => match recorder.write() {
+            Ok(counts) => {
+                if !args.quiet {
+                    let path = args.write_baseline.as_deref().map(display_path).unwrap_or_default();
+                    let count = counts.baselined();
+                    best_effort(writeln!(io.stderr, "note: wrote {count} findings to the baseline {path}"));
+                }
+                Some(counts)
             }
-            Some(written)
-        }
-        (None, None) => None,
+            Err(error) => {
+                report.error(&error);
+                echoed.push(&error);
+                None
+            }
+        },
     };
-    let baselined = baseline.map(|b| b.apply(&mut files, &rules));
-    let report = Report {
-        rules: &rules,
-        files: &files,
-        errors: &errors,
-        files_checked,
-        policies,
-        include_suppressed: args.include_suppressed,
-        baselined,
-        quiet: args.quiet,
-    };
-    if args.verbose {
-        say_what_ran(config.as_ref(), &rules, &report, started, io);
+    let (totals, written) = report.finish(counts.files_checked, counts.policies, baselined);
+    if matches!(format, Format::Sarif(_)) {
+        warn_of_hidden_results(totals.shown, io);
     }
-
-    write_report(&args, style, &report, io)?;
-    if report.tool_errors().next().is_some() {
-        return Ok(Exit::Error);
-    }
-    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::Warning);
-    let failing = fail_on.threshold().is_some_and(|t| report.findings().any(|(_, f)| f.severity >= t));
-    Ok(if failing { Exit::Findings } else { Exit::Clean })
-}
-
-/// The report in the chosen format, to standard output or `-o`, with what standard error
-/// should say beside it.
-fn write_report(
-    args: &CheckArgs,
-    style: HumanStyle,
-    report: &Report<'_>,
-    io: &mut Io<'_>,
-) -> Result<(), Vec<ToolError>> {
-    let sarif_options;
-    let format = match args.format {
-        OutputFormat::Human => Format::Human(style),
-        OutputFormat::Concise => Format::Concise,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => {
-            sarif_options = sarif_options_of(args)?;
-            warn_of_hidden_results(report, io);
-            Format::Sarif(&sarif_options)
-        }
-        OutputFormat::Github => Format::Github,
-    };
-    let format = if args.statistics { Format::Statistics } else { format };
-    let written = match &args.output {
-        Some(path) => write_to_file(path, format, report),
-        None => report::write(format, report, io.stdout),
-    };
     // Findings of unknown actions depend on the catalog's age: say when it is old.
     if let Some(age) = catalog().staleness(CATALOG_STALE_DAYS).filter(|_| !args.quiet) {
         let updated = catalog().updated;
@@ -218,18 +222,93 @@ fn write_report(
         );
         best_effort(io.stderr.write_all(note.as_bytes()));
     }
-    let machine_readable = matches!(format, Format::Json | Format::Sarif(_));
-    if machine_readable || args.output.is_some() {
-        // The report may be going to a file or a parser: say on stderr what went wrong.
-        best_effort(report::write_errors_plain(report, io.stderr));
-    }
+    echoed.write(io);
     if let Err(err) = written
         && err.kind() != io::ErrorKind::BrokenPipe
     {
         let target = args.output.as_deref().map(display_path).unwrap_or_else(|| "standard output".into());
         return Err(vec![ToolError::general(format!("cannot write the report to {target}: {}", io_reason(&err)))]);
     }
-    Ok(())
+    if args.verbose {
+        say_what_ran(config.as_ref(), &rules, &totals, started, io);
+    }
+    if totals.tool_errors > 0 {
+        return Ok(Exit::Error);
+    }
+    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::Warning);
+    let failing = fail_on.threshold().is_some_and(|t| totals.counts.at_least(t) > 0);
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+/// Tool errors repeated on standard error, one line each, when the report goes to a file or
+/// to a parser (JSON, SARIF) or is a table (`--statistics`): the user must see what failed.
+struct EchoedErrors(Option<DeferredErrors<String>>);
+
+impl EchoedErrors {
+    fn for_format(format: Format<'_>, args: &CheckArgs) -> EchoedErrors {
+        let echoed = matches!(format, Format::Json | Format::Sarif(_) | Format::Statistics) || args.output.is_some();
+        EchoedErrors(echoed.then(DeferredErrors::default))
+    }
+
+    fn push(&mut self, error: &ToolError) {
+        if let Some(kept) = &mut self.0 {
+            kept.push(error, plain_error_line(error));
+        }
+    }
+
+    fn write(mut self, io: &mut Io<'_>) {
+        for line in self.0.iter_mut().flat_map(DeferredErrors::drain_in_order) {
+            best_effort(writeln!(io.stderr, "{line}"));
+        }
+    }
+}
+
+/// Where the report goes: standard output, or the `-o` file, created before the run so that a
+/// path that cannot be written stops it before any work.
+enum ReportOutput<'a> {
+    Stdout(&'a mut dyn Write),
+    File(BufWriter<File>),
+}
+
+impl<'a> ReportOutput<'a> {
+    fn open(path: Option<&Path>, stdout: &'a mut dyn Write) -> Result<ReportOutput<'a>, Vec<ToolError>> {
+        let Some(path) = path else { return Ok(ReportOutput::Stdout(stdout)) };
+        let create = || {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            File::create(path)
+        };
+        let file = create().map_err(|err| {
+            vec![ToolError::general(format!("cannot write the report to {}: {}", display_path(path), io_reason(&err)))]
+        })?;
+        Ok(ReportOutput::File(BufWriter::new(file)))
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            ReportOutput::Stdout(out) => *out,
+            ReportOutput::File(file) => file,
+        }
+    }
+}
+
+/// The report's format; for SARIF, with its options, kept in `sarif_options`.
+fn format_of<'a>(
+    args: &CheckArgs,
+    style: HumanStyle,
+    sarif_options: &'a mut Option<SarifOptions>,
+) -> Result<Format<'a>, Vec<ToolError>> {
+    if args.statistics {
+        return Ok(Format::Statistics);
+    }
+    Ok(match args.format {
+        OutputFormat::Human => Format::Human(style),
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif(sarif_options.insert(sarif_options_of(args)?)),
+        OutputFormat::Github => Format::Github,
+    })
 }
 
 fn sarif_options_of(args: &CheckArgs) -> Result<SarifOptions, Vec<ToolError>> {
@@ -244,9 +323,8 @@ fn sarif_options_of(args: &CheckArgs) -> Result<SarifOptions, Vec<ToolError>> {
 
 /// GitHub shows only the most severe results of a large upload, and takes no more than
 /// [`MAX_SARIF_RESULTS`]: say so before the user wonders where the rest went.
-fn warn_of_hidden_results(report: &Report<'_>, io: &mut Io<'_>) {
+fn warn_of_hidden_results(results: usize, io: &mut Io<'_>) {
     const SHOWN_BY_GITHUB: usize = 5_000;
-    let results: usize = report.files.iter().map(|file| report.shown(file).len()).sum();
     if results > MAX_SARIF_RESULTS {
         best_effort(writeln!(
             io.stderr,
@@ -261,7 +339,7 @@ fn warn_of_hidden_results(report: &Report<'_>, io: &mut Io<'_>) {
 }
 
 /// `--verbose`: what the run used and how long it took, on standard error.
-fn say_what_ran(config: Option<&Config>, rules: &RuleSet, report: &Report<'_>, started: Instant, io: &mut Io<'_>) {
+fn say_what_ran(config: Option<&Config>, rules: &RuleSet, totals: &Totals, started: Instant, io: &mut Io<'_>) {
     let config = config.map_or_else(|| "none".to_owned(), |c| c.source().name);
     let catalog = catalog();
     let lines = [
@@ -270,21 +348,12 @@ fn say_what_ran(config: Option<&Config>, rules: &RuleSet, report: &Report<'_>, s
         format!("IAM catalog: {} (data of {})", catalog.package_version, catalog.updated),
         format!(
             "linted {} files, {} policies, in {} ms",
-            report.files_checked,
-            report.policies,
+            totals.files_checked,
+            totals.policies,
             started.elapsed().as_millis()
         ),
     ];
     for line in lines {
         best_effort(writeln!(io.stderr, "iam-lint: {line}"));
     }
-}
-
-fn write_to_file(path: &Path, format: Format<'_>, report: &Report<'_>) -> io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut file = BufWriter::new(File::create(path)?);
-    report::write(format, report, &mut file)?;
-    file.flush()
 }

@@ -3,15 +3,25 @@
 
 use std::io::{self, Write};
 
-use super::{Region, Report, message_in_context, suppression_note, write_notices};
+use super::{
+    DeferredErrors, FormatWriter, Region, Run, Totals, error_region, message_in_context, notice_lines, suppression_note,
+};
+use crate::error::ToolError;
+use crate::lint::FileReport;
 use crate::source::LineIndex;
 
-pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for file in report.files {
+#[derive(Default)]
+pub struct ConciseWriter {
+    notices: Vec<String>,
+    errors: DeferredErrors<String>,
+}
+
+impl FormatWriter for ConciseWriter {
+    fn file(&mut self, run: &Run<'_>, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
         let index = LineIndex::new(&file.source.text);
-        for (finding, suppressed) in report.shown(file) {
+        for (finding, suppressed) in run.shown(file) {
             let at = Region::of(&index, finding.loc.span).start;
-            let rule = report.rule(finding);
+            let rule = run.rule(finding);
             let severity = finding.severity.name();
             writeln!(
                 out,
@@ -24,23 +34,29 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 suppression_note(suppressed)
             )?;
         }
+        self.notices.extend(notice_lines(file));
+        Ok(())
     }
-    write_notices(report, out)?;
-    write_errors(report, out)?;
-    report.write_summary(out)
+
+    fn error(&mut self, error: &ToolError) {
+        self.errors.push(error, error_line(error));
+    }
+
+    fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        for line in self.notices.drain(..).chain(self.errors.drain_in_order()) {
+            writeln!(out, "{line}")?;
+        }
+        totals.write_summary(run, out)
+    }
 }
 
-pub fn write_errors(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for error in report.tool_errors() {
-        let place = match (&error.file, &error.text, error.span) {
-            (Some(file), Some(text), Some(span)) => {
-                let at = LineIndex::new(text).line_col(span.start);
-                format!("{file}:{}:{}: ", at.line, at.column)
-            }
-            (Some(file), _, _) => format!("{file}: "),
-            _ => String::new(),
-        };
-        writeln!(out, "{place}error: {}", error.message)?;
-    }
-    Ok(())
+/// A tool error as one `path:line:column: error: message` line (standard error beside a
+/// machine-readable report shows them so too).
+pub fn error_line(error: &ToolError) -> String {
+    let place = match (&error.file, error_region(error)) {
+        (Some(file), Some(region)) => format!("{file}:{}:{}: ", region.start.line, region.start.column),
+        (Some(file), None) => format!("{file}: "),
+        _ => String::new(),
+    };
+    format!("{place}error: {}", error.message)
 }

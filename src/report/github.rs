@@ -4,15 +4,23 @@
 
 use std::io::{self, Write};
 
-use super::{Region, Report, message_in_context};
+use super::{DeferredErrors, FormatWriter, Region, Run, Totals, error_region, message_in_context, placed_notices};
+use crate::error::ToolError;
 use crate::finding::Severity;
+use crate::lint::FileReport;
 use crate::source::LineIndex;
 
-pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for file in report.files {
+#[derive(Default)]
+pub struct GithubWriter {
+    notices: Vec<String>,
+    errors: DeferredErrors<String>,
+}
+
+impl FormatWriter for GithubWriter {
+    fn file(&mut self, run: &Run<'_>, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
         let index = LineIndex::new(&file.source.text);
         for finding in &file.findings {
-            let rule = report.rule(finding);
+            let rule = run.rule(finding);
             let region = Region::of(&index, finding.loc.span);
             let level = match finding.severity {
                 Severity::Error => "error",
@@ -31,30 +39,30 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 data(&message_in_context(finding))
             )?;
         }
-    }
-    for notice in report.notices() {
-        let at = notice.region.start;
-        writeln!(
-            out,
-            "::notice file={},line={},col={}::{}",
-            property(notice.file),
-            at.line,
-            at.column,
-            data(notice.message)
-        )?;
-    }
-    for error in report.tool_errors() {
-        let mut place = error.file.as_deref().map(|f| format!(" file={}", property(f))).unwrap_or_default();
-        if let (Some(text), Some(span)) = (&error.text, error.span) {
-            let at = LineIndex::new(text).line_col(span.start);
-            place.push_str(&format!(",line={},col={}", at.line, at.column));
+        for (region, message) in placed_notices(file) {
+            let at = region.start;
+            let file = property(&file.source.name);
+            self.notices.push(format!("::notice file={file},line={},col={}::{}", at.line, at.column, data(message)));
         }
-        writeln!(out, "::error{place}::{}", data(&error.message))?;
+        Ok(())
     }
-    report.write_summary(out)
+
+    fn error(&mut self, error: &ToolError) {
+        let mut place = error.file.as_deref().map(|f| format!(" file={}", property(f))).unwrap_or_default();
+        if let Some(region) = error_region(error) {
+            place.push_str(&format!(",line={},col={}", region.start.line, region.start.column));
+        }
+        self.errors.push(error, format!("::error{place}::{}", data(&error.message)));
+    }
+
+    fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        for line in self.notices.drain(..).chain(self.errors.drain_in_order()) {
+            writeln!(out, "{line}")?;
+        }
+        totals.write_summary(run, out)
+    }
 }
 
-/// A command's message: `%`, CR and LF escaped, as the runner expects.
 fn data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }

@@ -10,9 +10,10 @@ use miette::{
     ReportHandler, SourceCode,
 };
 
-use super::{Report, message_in_context, suppression_note, write_notices};
+use super::{DeferredErrors, FormatWriter, Run, Totals, message_in_context, notice_lines, suppression_note};
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
+use crate::lint::FileReport;
 use crate::rules::Rule;
 use crate::suppress::Suppressed;
 
@@ -26,18 +27,43 @@ pub enum HumanStyle {
 /// Wide enough for ARNs; fixed so that output does not depend on the terminal.
 const WIDTH: usize = 110;
 
-pub fn write(report: &Report<'_>, style: HumanStyle, out: &mut dyn Write) -> io::Result<()> {
-    let handler = handler(style);
-    for file in report.files {
-        let source = NamedSource::new(&file.source.name, file.source.text.clone());
-        for (finding, suppressed) in report.shown(file) {
-            let diagnostic = FindingDiagnostic { rule: report.rule(finding), finding, suppressed, source: &source };
-            render(handler.as_ref(), &diagnostic, out)?;
-        }
+pub struct HumanWriter {
+    handler: Box<dyn ReportHandler>,
+    notices: Vec<String>,
+    /// Rendered when they come, with the snippet of the file they point into.
+    errors: DeferredErrors<String>,
+}
+
+impl HumanWriter {
+    pub fn new(style: HumanStyle) -> HumanWriter {
+        HumanWriter { handler: handler(style), notices: Vec::new(), errors: DeferredErrors::default() }
     }
-    write_notices(report, out)?;
-    write_errors(report.tool_errors(), style, out)?;
-    report.write_summary(out)
+}
+
+impl FormatWriter for HumanWriter {
+    fn file(&mut self, run: &Run<'_>, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        let source = NamedSource::new(&file.source.name, file.source.text.clone());
+        for (finding, suppressed) in run.shown(file) {
+            let diagnostic = FindingDiagnostic { rule: run.rule(finding), finding, suppressed, source: &source };
+            out.write_all(render(self.handler.as_ref(), &diagnostic).as_bytes())?;
+        }
+        self.notices.extend(notice_lines(file));
+        Ok(())
+    }
+
+    fn error(&mut self, error: &ToolError) {
+        self.errors.push(error, render_error(self.handler.as_ref(), error));
+    }
+
+    fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        for line in self.notices.drain(..) {
+            writeln!(out, "{line}")?;
+        }
+        for rendered in self.errors.drain_in_order() {
+            out.write_all(rendered.as_bytes())?;
+        }
+        totals.write_summary(run, out)
+    }
 }
 
 /// Tool errors alone: also what a command prints when it stops at a bad pack or usage.
@@ -48,10 +74,14 @@ pub fn write_errors<'e>(
 ) -> io::Result<()> {
     let handler = handler(style);
     for error in errors {
-        let source = error.text.clone().map(|text| NamedSource::new(error.file.clone().unwrap_or_default(), text));
-        render(handler.as_ref(), &ErrorDiagnostic { error, source }, out)?;
+        out.write_all(render_error(handler.as_ref(), error).as_bytes())?;
     }
     Ok(())
+}
+
+fn render_error(handler: &dyn ReportHandler, error: &ToolError) -> String {
+    let source = error.text.clone().map(|text| NamedSource::new(error.file.clone().unwrap_or_default(), text));
+    render(handler, &ErrorDiagnostic { error, source })
 }
 
 fn handler(style: HumanStyle) -> Box<dyn ReportHandler> {
@@ -64,13 +94,14 @@ fn handler(style: HumanStyle) -> Box<dyn ReportHandler> {
     }
 }
 
-fn render(handler: &dyn ReportHandler, diagnostic: &dyn Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+fn render(handler: &dyn ReportHandler, diagnostic: &dyn Diagnostic) -> String {
     let mut text = String::new();
     // Rendering into a String cannot fail on I/O; a formatting error would only truncate.
     let _ = fmt::write(&mut text, format_args!("{}", Rendered { handler, diagnostic }));
+    text.truncate(text.trim_end().len());
     // A blank line between diagnostics keeps them apart when scrolling.
-    out.write_all(text.trim_end().as_bytes())?;
-    out.write_all(b"\n\n")
+    text.push_str("\n\n");
+    text
 }
 
 struct Rendered<'a> {

@@ -8,9 +8,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::source_root::{ArtifactPath, SourceRoot};
-use super::{Region, Report, message_in_context};
+use super::{
+    DeferredErrors, FormatWriter, Region, Run as ReportRun, Totals, error_region, message_in_context, placed_notices,
+};
 use crate::catalog::catalog;
+use crate::error::ToolError;
 use crate::finding::Finding;
+use crate::lint::FileReport;
 use crate::rules::Rule;
 use crate::source::LineIndex;
 
@@ -43,8 +47,8 @@ struct Run<'a> {
     automation_details: AutomationDetails,
     original_uri_base_ids: BaseIds,
     column_kind: &'static str,
-    results: Vec<SarifResult<'a>>,
-    invocations: [Invocation<'a>; 1],
+    results: Vec<SarifResult>,
+    invocations: [Invocation; 1],
 }
 
 #[derive(Serialize)]
@@ -91,9 +95,9 @@ struct BaseUri {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Invocation<'a> {
+struct Invocation {
     execution_successful: bool,
-    tool_execution_notifications: Vec<Notification<'a>>,
+    tool_execution_notifications: Vec<Notification>,
 }
 
 #[derive(Serialize)]
@@ -162,10 +166,10 @@ fn uri(path: &str) -> String {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location<'a> {
+struct Location {
     physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    logical_locations: Vec<LogicalLocation<'a>>,
+    logical_locations: Vec<LogicalLocation>,
 }
 
 #[derive(Serialize)]
@@ -196,29 +200,28 @@ struct SarifRegion {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct LogicalLocation<'a> {
+struct LogicalLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    fully_qualified_name: Cow<'a, str>,
+    name: Option<String>,
+    fully_qualified_name: String,
     kind: &'static str,
 }
 
 /// In a template: the resource (its logical id, and its construct path when CDK wrote one) and
 /// the property path within it. In a bare policy: the JSON pointer of the element.
-fn logical_locations(finding: &Finding) -> Vec<LogicalLocation<'_>> {
+fn logical_locations(finding: &Finding) -> Vec<LogicalLocation> {
     let Some(origin) = &finding.origin else {
-        let pointer =
-            LogicalLocation { name: None, fully_qualified_name: Cow::Borrowed(&finding.loc.pointer), kind: "value" };
+        let pointer = LogicalLocation { name: None, fully_qualified_name: finding.loc.pointer.clone(), kind: "value" };
         return vec![pointer];
     };
     let resource = LogicalLocation {
-        name: Some(&origin.logical_id),
-        fully_qualified_name: Cow::Borrowed(origin.construct.as_deref().unwrap_or(&origin.logical_id)),
+        name: Some(origin.logical_id.clone()),
+        fully_qualified_name: origin.construct.clone().unwrap_or_else(|| origin.logical_id.clone()),
         kind: "resource",
     };
     let property = LogicalLocation {
         name: None,
-        fully_qualified_name: Cow::Owned(format!("{}.{}", origin.logical_id, origin.property_path)),
+        fully_qualified_name: format!("{}.{}", origin.logical_id, origin.property_path),
         kind: "property",
     };
     vec![resource, property]
@@ -226,28 +229,23 @@ fn logical_locations(finding: &Finding) -> Vec<LogicalLocation<'_>> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult<'a> {
-    rule_id: &'a str,
+struct SarifResult {
+    rule_id: String,
     rule_index: usize,
     level: &'static str,
-    message: MessageRef<'a>,
-    locations: [Location<'a>; 1],
+    message: Message,
+    locations: [Location; 1],
     partial_fingerprints: Fingerprints,
     properties: ResultProperties,
     /// Present only for a finding a suppression accepted (`--include-suppressed`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    suppressions: Option<[Suppression<'a>; 1]>,
+    suppressions: Option<[Suppression; 1]>,
 }
 
 #[derive(Serialize)]
-struct Suppression<'a> {
+struct Suppression {
     kind: &'static str,
-    justification: &'a str,
-}
-
-#[derive(Serialize)]
-struct MessageRef<'a> {
-    text: Cow<'a, str>,
+    justification: String,
 }
 
 /// Versioned: a new key scheme gets a new name, so GitHub does not mistake old keys for new.
@@ -264,11 +262,11 @@ struct ResultProperties {
 }
 
 #[derive(Serialize)]
-struct Notification<'a> {
+struct Notification {
     level: &'static str,
-    message: MessageRef<'a>,
+    message: Message,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    locations: Vec<Location<'a>>,
+    locations: Vec<Location>,
 }
 
 /// An absolute path as a `file:` URI (a Windows drive keeps its colon: `file:///C:/...`).
@@ -289,10 +287,6 @@ fn artifact_location(artifact: &ArtifactPath) -> ArtifactLocation {
     }
 }
 
-fn physical_location(root: &SourceRoot, file: &str, region: Option<Region>) -> PhysicalLocation {
-    located_at(&root.locate(file), region)
-}
-
 fn located_at(artifact: &ArtifactPath, region: Option<Region>) -> PhysicalLocation {
     let artifact_location = artifact_location(artifact);
     PhysicalLocation {
@@ -306,27 +300,46 @@ fn located_at(artifact: &ArtifactPath, region: Option<Region>) -> PhysicalLocati
     }
 }
 
-pub fn write(report: &Report<'_>, options: &SarifOptions, out: &mut dyn Write) -> io::Result<()> {
-    let root = &options.root;
-    let rules: Vec<SarifRule> = report.rules.rules.iter().map(rule_descriptor).collect();
-    let mut results = Vec::new();
-    for file in report.files {
+/// Keeps the results (at most twice [`MAX_RESULTS`], cut to the most severe as they come)
+/// and the notifications, and writes the log at the end: its results are the most severe
+/// of the whole run, so none can be written before the last file is seen.
+pub struct SarifWriter<'a> {
+    options: &'a SarifOptions,
+    results: Vec<SarifResult>,
+    left_out: usize,
+    notices: Vec<Notification>,
+    errors: DeferredErrors<Notification>,
+}
+
+impl<'a> SarifWriter<'a> {
+    pub fn new(options: &'a SarifOptions) -> SarifWriter<'a> {
+        SarifWriter {
+            options,
+            results: Vec::new(),
+            left_out: 0,
+            notices: Vec::new(),
+            errors: DeferredErrors::default(),
+        }
+    }
+}
+
+impl FormatWriter for SarifWriter<'_> {
+    fn file(&mut self, run: &ReportRun<'_>, file: &FileReport, _: &mut dyn Write) -> io::Result<()> {
+        let root = &self.options.root;
         let index = LineIndex::new(&file.source.text);
         let artifact = root.locate(&file.source.name);
-        // Keyed by the path from the root, as the URI is: the same alert whichever directory
-        // iam-lint ran in.
         let fingerprint_path = match &artifact {
             ArtifactPath::UnderRoot(path) => Cow::Borrowed(path.as_str()),
             ArtifactPath::Absolute(path) => path.to_string_lossy(),
         };
-        for (finding, suppressed) in report.shown(file) {
-            let rule = report.rule(finding);
+        for (finding, suppressed) in run.shown(file) {
+            let rule = run.rule(finding);
             let region = Region::of(&index, finding.loc.span);
-            results.push(SarifResult {
-                rule_id: &rule.id,
+            self.results.push(SarifResult {
+                rule_id: rule.id.clone(),
                 rule_index: finding.rule,
                 level: finding.severity.name(),
-                message: MessageRef { text: message_in_context(finding) },
+                message: Message { text: message_in_context(finding).into_owned() },
                 locations: [Location {
                     physical_location: located_at(&artifact, Some(region)),
                     logical_locations: logical_locations(finding),
@@ -335,82 +348,89 @@ pub fn write(report: &Report<'_>, options: &SarifOptions, out: &mut dyn Write) -
                 properties: ResultProperties { policy_kind: finding.kind.name() },
                 suppressions: suppressed.map(|s| {
                     let kind = if s.external { "external" } else { "inSource" };
-                    [Suppression { kind, justification: &s.justification }]
+                    [Suppression { kind, justification: s.justification.clone() }]
                 }),
             });
         }
-    }
-    let notices = report.notices().into_iter().map(|notice| Notification {
-        level: "note",
-        message: MessageRef { text: Cow::Borrowed(notice.message) },
-        locations: vec![Location {
-            physical_location: physical_location(root, notice.file, Some(notice.region)),
-            logical_locations: vec![],
-        }],
-    });
-    let mut notifications: Vec<Notification> = report
-        .tool_errors()
-        .map(|error| {
-            let region = match (&error.text, error.span) {
-                (Some(text), Some(span)) => Some(Region::of(&LineIndex::new(text), span)),
-                _ => None,
-            };
-            let locations = error
-                .file
-                .iter()
-                .map(|file| Location {
-                    physical_location: physical_location(root, file, region),
+        if self.results.len() >= 2 * MAX_RESULTS {
+            self.left_out += keep_most_severe(&mut self.results, MAX_RESULTS);
+        }
+        for (region, message) in placed_notices(file) {
+            self.notices.push(Notification {
+                level: "note",
+                message: Message { text: message.to_owned() },
+                locations: vec![Location {
+                    physical_location: located_at(&artifact, Some(region)),
                     logical_locations: vec![],
-                })
-                .collect();
-            Notification { level: "error", message: MessageRef { text: Cow::Borrowed(&error.message) }, locations }
-        })
-        .collect();
-    let failed = !notifications.is_empty();
-    let left_out = keep_most_severe(&mut results, MAX_RESULTS);
-    if left_out > 0 {
-        let text = format!(
-            "{left_out} results left out: GitHub code scanning accepts at most {} per run, and the most severe are kept; lint fewer files per run, each with its own --sarif-category",
-            MAX_RESULTS
-        );
-        notifications.push(Notification {
-            level: "warning",
-            message: MessageRef { text: Cow::Owned(text) },
-            locations: vec![],
-        });
+                }],
+            });
+        }
+        Ok(())
     }
-    notifications.extend(notices);
-    let version = env!("CARGO_PKG_VERSION");
-    let driver = Driver {
-        name: "iam-lint",
-        version,
-        semantic_version: version,
-        information_uri: env!("CARGO_PKG_REPOSITORY"),
-        rules,
-        properties: DriverProperties { iam_catalog: catalog().package_version, iam_catalog_updated: catalog().updated },
-    };
-    let run = Run {
-        tool: Tool { driver },
-        automation_details: AutomationDetails { id: format!("{}/", options.category) },
-        original_uri_base_ids: BaseIds {
-            source_root: BaseUri { uri: format!("{}/", file_uri(root.root()).trim_end_matches('/')) },
-        },
-        column_kind: "unicodeCodePoints",
-        results,
-        invocations: [Invocation { execution_successful: !failed, tool_execution_notifications: notifications }],
-    };
-    let document = Log { schema: SCHEMA, version: "2.1.0", runs: [run] };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+
+    fn error(&mut self, error: &ToolError) {
+        let region = error_region(error);
+        let locations = error
+            .file
+            .iter()
+            .map(|file| Location {
+                physical_location: located_at(&self.options.root.locate(file), region),
+                logical_locations: vec![],
+            })
+            .collect();
+        self.errors
+            .push(error, Notification { level: "error", message: Message { text: error.message.clone() }, locations });
+    }
+
+    fn finish(&mut self, run: &ReportRun<'_>, _: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        let options = self.options;
+        let mut notifications: Vec<Notification> = self.errors.drain_in_order().collect();
+        let failed = !notifications.is_empty();
+        let mut results = std::mem::take(&mut self.results);
+        let left_out = self.left_out + keep_most_severe(&mut results, MAX_RESULTS);
+        if left_out > 0 {
+            let text = format!(
+                "{left_out} results left out: GitHub code scanning accepts at most {} per run, and the most severe are kept; lint fewer files per run, each with its own --sarif-category",
+                MAX_RESULTS
+            );
+            notifications.push(Notification { level: "warning", message: Message { text }, locations: vec![] });
+        }
+        notifications.append(&mut self.notices);
+        let version = env!("CARGO_PKG_VERSION");
+        let driver = Driver {
+            name: "iam-lint",
+            version,
+            semantic_version: version,
+            information_uri: env!("CARGO_PKG_REPOSITORY"),
+            rules: run.rules.rules.iter().map(rule_descriptor).collect(),
+            properties: DriverProperties {
+                iam_catalog: catalog().package_version,
+                iam_catalog_updated: catalog().updated,
+            },
+        };
+        let sarif_run = Run {
+            tool: Tool { driver },
+            automation_details: AutomationDetails { id: format!("{}/", options.category) },
+            original_uri_base_ids: BaseIds {
+                source_root: BaseUri { uri: format!("{}/", file_uri(options.root.root()).trim_end_matches('/')) },
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+            invocations: [Invocation { execution_successful: !failed, tool_execution_notifications: notifications }],
+        };
+        let document = Log { schema: SCHEMA, version: "2.1.0", runs: [sarif_run] };
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)
+    }
 }
 
 /// Drops all but the `max` most severe results, keeping their order; returns how many went.
 /// Suppressed ones (`--include-suppressed`) go first.
-fn keep_most_severe(results: &mut Vec<SarifResult<'_>>, max: usize) -> usize {
+fn keep_most_severe(results: &mut Vec<SarifResult>, max: usize) -> usize {
     if results.len() <= max {
         return 0;
     }
-    let rank = |result: &SarifResult<'_>| {
+    let rank = |result: &SarifResult| {
         let level = match result.level {
             "error" => 0,
             "warning" => 1,
