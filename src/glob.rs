@@ -70,18 +70,17 @@ pub fn intersects(a: &str, b: &str, case: Case) -> bool {
 /// says the star at `b`'s `j`-th character cannot take `c`. ARN templates use it: a
 /// partition or account takes no `:`, a bucket name no `/`.
 pub fn intersects_restricted(a: &str, b: &str, case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
-    // Restrictions only narrow: the cheap unrestricted test rejects most pairs first.
-    if !intersects(a, b, case) {
-        return false;
-    }
-    with_symbols(a, b, |a, b| intersects_dp(a, b, case, forbids), |a, b| intersects_dp(a, b, case, forbids))
+    !too_long(a, b)
+        && with_symbols(a, b, |a, b| restricted_in(a, b, case, forbids), |a, b| restricted_in(a, b, case, forbids))
+}
+
+fn restricted_in<T: Symbol>(a: &[T], b: &[T], case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
+    literal_ends_agree_both(a, b, case) && intersects_trimmed(a, b, case, forbids)
 }
 
 fn intersects_in<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
     // Cheap rejections first: patterns from different services differ in their literal start.
-    if !literal_ends_agree(a.iter().copied(), b.iter().copied(), case)
-        || !literal_ends_agree(a.iter().rev().copied(), b.iter().rev().copied(), case)
-    {
+    if !literal_ends_agree_both(a, b, case) {
         return false;
     }
     let wild = |x: &[T]| x.iter().any(|&c| c == T::STAR || c == T::QUESTION);
@@ -89,8 +88,24 @@ fn intersects_in<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
         (false, false) => a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x.same(y, case)),
         (true, false) => covers_in(a, b, case),
         (false, true) => covers_in(b, a, case),
-        (true, true) => intersects_dp(a, b, case, &|_, _| false),
+        (true, true) => intersects_trimmed(a, b, case, &|_, _| false),
     }
+}
+
+fn literal_ends_agree_both<T: Symbol>(a: &[T], b: &[T], case: Case) -> bool {
+    literal_ends_agree(a.iter().copied(), b.iter().copied(), case)
+        && literal_ends_agree(a.iter().rev().copied(), b.iter().rev().copied(), case)
+}
+
+/// [`intersects_dp`] without the literal start and end both patterns share: they match
+/// themselves only, and ARNs share long ones (`arn:${Partition}:s3:::`).
+fn intersects_trimmed<T: Symbol>(a: &[T], b: &[T], case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
+    let literal = |x: T, y: T| x != T::STAR && x != T::QUESTION && y != T::STAR && y != T::QUESTION && x.same(y, case);
+    let start = a.iter().zip(b).take_while(|&(&x, &y)| literal(x, y)).count();
+    let (a, b) = (&a[start..], &b[start..]);
+    let end = a.iter().rev().zip(b.iter().rev()).take_while(|&(&x, &y)| literal(x, y)).count();
+    let (a, b) = (&a[..a.len() - end], &b[..b.len() - end]);
+    intersects_dp(a, b, case, &|j, c| forbids(j + start, c))
 }
 
 /// Do the patterns agree up to the first `*` of either (read from the start, or reversed from
@@ -250,14 +265,34 @@ pub(crate) mod tests {
 
     /// Brute force over a small alphabet: every string up to length 4.
     fn all_strings() -> Vec<String> {
-        let alphabet = ['a', 'b'];
+        strings_up_to(4)
+    }
+
+    /// Every string over `a` and `b` up to `length`.
+    fn strings_up_to(length: usize) -> Vec<String> {
         let mut all = vec![String::new()];
         let mut frontier = vec![String::new()];
-        for _ in 0..4 {
-            frontier = frontier.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+        for _ in 0..length {
+            frontier = frontier.iter().flat_map(|s| ['a', 'b'].map(|c| format!("{s}{c}"))).collect();
             all.extend(frontier.iter().cloned());
         }
         all
+    }
+
+    /// Does `pattern` (from its `j`-th character) match `text`, a star taking no character
+    /// `forbids` names for its position?
+    fn matches_restricted(pattern: &[char], j: usize, text: &[char], forbids: &dyn Fn(usize, char) -> bool) -> bool {
+        match (pattern.get(j), text.first()) {
+            (None, _) => text.is_empty(),
+            (Some('*'), _) => {
+                matches_restricted(pattern, j + 1, text, forbids)
+                    || text
+                        .first()
+                        .is_some_and(|&c| !forbids(j, c) && matches_restricted(pattern, j, &text[1..], forbids))
+            }
+            (Some(&p), Some(&c)) => (p == '?' || p == c) && matches_restricted(pattern, j + 1, &text[1..], forbids),
+            (Some(_), None) => false,
+        }
     }
 
     fn glob() -> impl Strategy<Value = String> {
@@ -282,6 +317,33 @@ pub(crate) mod tests {
         assert!(meets("arn:aws:s3:::reports") && meets("arn:aws:s3:::*") && meets("arn:aws:s3:::rep*"));
         assert!(!meets("arn:aws:s3:::reports/*") && !meets("arn:aws:s3:::reports/key"));
         assert!(intersects("arn:aws:s3:::reports/*", bucket, Sensitive), "without the restriction it would");
+    }
+
+    /// Every pattern over `a`, `b`, `*` and `?` up to 3 characters against every other: a
+    /// star at an even position of the second takes no `b`.
+    #[test]
+    fn restricted_intersection_agrees_with_brute_force() {
+        let forbids = |j: usize, c: char| j % 2 == 0 && c == 'b';
+        let mut globs = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> =
+                globs.iter().flat_map(|g| ['a', 'b', '*', '?'].map(|c| format!("{g}{c}"))).collect();
+            globs.extend(longer);
+        }
+        globs.sort();
+        globs.dedup();
+        // Patterns this short have a common string of at most 6 characters, if any.
+        let texts: Vec<(String, Vec<char>)> =
+            strings_up_to(6).into_iter().map(|s| (s.clone(), s.chars().collect())).collect();
+        for a in &globs {
+            for b in &globs {
+                let b_chars: Vec<char> = b.chars().collect();
+                let brute = texts
+                    .iter()
+                    .any(|(s, text)| matches(a, s, Sensitive) && matches_restricted(&b_chars, 0, text, &forbids));
+                assert_eq!(intersects_restricted(a, b, Sensitive, &forbids), brute, "{a:?} and {b:?}");
+            }
+        }
     }
 
     #[test]

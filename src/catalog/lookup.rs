@@ -73,11 +73,25 @@ pub fn without_placeholders(text: &str, with: &str) -> String {
 /// (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`, and Secrets Manager's
 /// `secretsmanager:ResourceTag/tag-key`) take any text? Key names compare case-insensitively.
 pub fn key_template_matches(template: &str, key: &str) -> bool {
+    if glob::has_wildcard(key) {
+        return false;
+    }
+    // Keys are checked against every key of a service: most differ before the template's
+    // first placeholder, which is told without building the template's glob.
+    let literal_end = if template.ends_with("/tag-key") { template.len() - "tag-key".len() } else { template.len() };
+    for (i, &t) in template.as_bytes()[..literal_end].iter().enumerate() {
+        if matches!(t, b'$' | b'<' | b'*' | b'?') {
+            break;
+        }
+        if !key.as_bytes().get(i).is_some_and(|k| k.eq_ignore_ascii_case(&t)) {
+            return false;
+        }
+    }
     let pattern = match template.strip_suffix("/tag-key") {
         Some(prefix) => format!("{prefix}/*"),
         None => without_placeholders(template, "*"),
     };
-    !glob::has_wildcard(key) && glob::covers(&pattern, key, Case::Insensitive)
+    glob::covers(&pattern, key, Case::Insensitive)
 }
 
 /// Does a catalog key prefix (`oidc.circleci.com/org/${OrgId}`) name `prefix`?
@@ -184,29 +198,47 @@ impl Catalog {
 }
 
 /// The candidate with the smallest edit distance, when it is close enough to be a typo.
+/// Called for every unknown name, over hundreds of candidates: a candidate whose length
+/// alone puts it out of reach is skipped, and a distance is given up once it is too large.
 pub fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
-    let wanted = wanted.to_ascii_lowercase();
     let limit = (wanted.len() / 3).max(2);
+    let mut rows = EditRows::default();
     candidates
-        .map(|c| (edit_distance(&c.to_ascii_lowercase(), &wanted), c))
-        .filter(|(distance, _)| *distance <= limit)
+        .filter(|candidate| candidate.len().abs_diff(wanted.len()) <= limit)
+        .filter_map(|candidate| Some((rows.distance_within(candidate, wanted, limit)?, candidate)))
         .min()
-        .map(|(_, c)| c)
+        .map(|(_, candidate)| candidate)
 }
 
-/// Levenshtein distance, over bytes (names are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, &x) in a.as_bytes().iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &y) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(x != y);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+/// The two rows of a Levenshtein table, kept between candidates.
+#[derive(Default)]
+struct EditRows {
+    previous: Vec<usize>,
+    current: Vec<usize>,
+}
+
+impl EditRows {
+    /// The Levenshtein distance of `a` and `b` regardless of ASCII case, over bytes (names are
+    /// ASCII); `None` when it is over `limit`.
+    fn distance_within(&mut self, a: &str, b: &str, limit: usize) -> Option<usize> {
+        let (previous, current) = (&mut self.previous, &mut self.current);
+        previous.clear();
+        previous.extend(0..=b.len());
+        for (i, x) in a.bytes().enumerate() {
+            current.clear();
+            current.push(i + 1);
+            for (j, y) in b.bytes().enumerate() {
+                let substitution = previous[j] + usize::from(!x.eq_ignore_ascii_case(&y));
+                current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+            }
+            // No later row has a smaller entry than this one's smallest.
+            if current.iter().all(|&distance| distance > limit) {
+                return None;
+            }
+            std::mem::swap(previous, current);
         }
-        previous = current;
+        Some(previous[b.len()]).filter(|&distance| distance <= limit)
     }
-    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -249,6 +281,9 @@ mod tests {
         assert!(key_template_matches("aws:RequestTag/${TagKey}", "aws:requesttag/team"));
         assert!(key_template_matches("s3:ExistingObjectTag/<key>", "s3:ExistingObjectTag/classification"));
         assert!(!key_template_matches("aws:TagKeys", "aws:TagKey"));
+        assert!(!key_template_matches("aws:RequestTag/${TagKey}", "aws:ResourceTag/team"));
+        assert!(!key_template_matches("aws:RequestTag/${TagKey}", "aws:Request"));
+        assert!(!key_template_matches("aws:RequestTag/${TagKey}", "aws:RequestTag/*"));
         assert!(key_template_matches("secretsmanager:ResourceTag/tag-key", "secretsmanager:ResourceTag/owner"));
         let s3 = catalog().service("s3").unwrap();
         assert!(catalog().knows_condition_key("aws:SourceIp", &[s3]));
@@ -308,6 +343,35 @@ mod tests {
         assert_eq!(catalog().nearest_global_key("aws:PrincipalTags/team").as_deref(), Some("aws:PrincipalTag/team"));
         assert_eq!(catalog().nearest_global_key("aws:SourceIpAddress").as_deref(), None);
         assert_eq!(catalog().nearest_global_key("aws:SourceIP").as_deref(), Some("aws:SourceIp"));
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        let mut rows = EditRows::default();
+        assert_eq!(rows.distance_within("kitten", "Sitting", 3), Some(3));
+        assert_eq!(rows.distance_within("kitten", "sitting", 2), None);
+    }
+
+    /// The full Levenshtein table, for the bounded one to be checked against.
+    fn reference_distance(a: &str, b: &str) -> usize {
+        let (a, b) = (a.to_ascii_lowercase().into_bytes(), b.to_ascii_lowercase().into_bytes());
+        let mut table = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for (i, row) in table.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in table[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let substitution = table[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+                table[i][j] = substitution.min(table[i - 1][j] + 1).min(table[i][j - 1] + 1);
+            }
+        }
+        table[a.len()][b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_distance_is_the_distance_within_its_limit(a in "[a-dA-D]{0,9}", b in "[a-dA-D]{0,9}", limit in 0usize..6) {
+            let expected = Some(reference_distance(&a, &b)).filter(|&d| d <= limit);
+            proptest::prop_assert_eq!(EditRows::default().distance_within(&a, &b, limit), expected);
+        }
     }
 }

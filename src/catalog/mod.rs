@@ -4,9 +4,11 @@
 //! on first use, borrowing its strings from the embedded text.
 
 mod lookup;
+mod name_index;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use name_index::NameIndex;
 
 pub use lookup::{ArnPattern, nearest, without_placeholders};
 
@@ -94,8 +96,8 @@ struct Details {
     actions: Vec<Action>,
     resource_types: Vec<ResourceType>,
     condition_keys: Vec<ConditionKey>,
-    /// Lower-case action name to index.
-    by_name: HashMap<String, usize>,
+    /// Action name to index.
+    by_name: NameIndex,
 }
 
 impl Service {
@@ -114,7 +116,7 @@ impl Service {
 
     pub fn action(&self, name: &str) -> Option<&Action> {
         let details = self.details();
-        details.by_name.get(&name.to_ascii_lowercase()).map(|&i| &details.actions[i])
+        details.by_name.get(name).map(|i| &details.actions[i])
     }
 
     pub fn resource_type(&self, index: usize) -> &ResourceType {
@@ -133,7 +135,7 @@ pub struct Catalog {
     /// Condition-key prefixes that are not a service prefix (`token.actions.githubusercontent.com`),
     /// with the services that accept them.
     pub foreign_key_prefixes: Vec<(&'static str, Vec<&'static str>)>,
-    by_prefix: HashMap<String, usize>,
+    by_prefix: NameIndex,
 }
 
 /// The catalog, parsed on first use.
@@ -175,7 +177,7 @@ fn parse(text: &'static str) -> Result<Catalog, String> {
         global_keys: Vec::new(),
         services: Vec::new(),
         foreign_key_prefixes: Vec::new(),
-        by_prefix: HashMap::new(),
+        by_prefix: NameIndex::default(),
     };
     // Services' records follow their `s` line; a block ends where a line of another kind
     // (the next `s`, the `u` records) begins.
@@ -201,7 +203,6 @@ fn parse(text: &'static str) -> Result<Catalog, String> {
             ("updated", Some(date), None, None) => catalog.updated = date,
             ("g", Some(name), Some(kind), None) => catalog.global_keys.push(ConditionKey { name, kind }),
             ("s", Some(prefix), Some(name), None) => {
-                catalog.by_prefix.insert(prefix.to_ascii_lowercase(), catalog.services.len());
                 catalog.services.push(Service {
                     prefix,
                     name,
@@ -219,6 +220,7 @@ fn parse(text: &'static str) -> Result<Catalog, String> {
     if let (Some(block_start), Some(service)) = (open_block, catalog.services.last_mut()) {
         service.block = &text[block_start..];
     }
+    catalog.by_prefix = NameIndex::new(catalog.services.iter().enumerate().map(|(i, s)| (s.prefix, i)));
     if catalog.package_version.is_empty() || catalog.services.is_empty() {
         return Err("no package version or no service".into());
     }
@@ -248,7 +250,6 @@ fn parse_service(block: &'static str, first_line: usize) -> Result<Details, Stri
                     resource_types.push((index, required));
                 }
                 let level = AccessLevel::from_code(level).ok_or_else(bad)?;
-                details.by_name.insert(name.to_ascii_lowercase(), details.actions.len());
                 details.actions.push(Action { name, level, resource_types, condition_keys: list(keys) });
             }
             _ => return Err(bad()),
@@ -260,12 +261,13 @@ fn parse_service(block: &'static str, first_line: usize) -> Result<Details, Stri
     for resource_type in &mut details.resource_types {
         resource_type.pattern.mark_extended_by(&globs);
     }
+    details.by_name = NameIndex::new(details.actions.iter().enumerate().map(|(i, a)| (a.name, i)));
     Ok(details)
 }
 
 impl Catalog {
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        self.by_prefix.get(&prefix.to_ascii_lowercase()).map(|&i| &self.services[i])
+        self.by_prefix.get(prefix).map(|i| &self.services[i])
     }
 
     /// The type of a condition key (`String`, `ARN` ...), from the service that defines it or

@@ -2,6 +2,7 @@
 //! would reject is recorded (`Malformed`, duplicate keys) for the grammar rules to report.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use super::intrinsics::Template;
 use super::size::document_size;
@@ -18,15 +19,20 @@ const STATEMENT_KEYS: [&str; 9] =
 pub(super) fn pointer_child(pointer: &str, token: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + token.len() + 1);
     out.push_str(pointer);
-    out.push('/');
+    push_token(&mut out, token);
+    out
+}
+
+/// Appends `/token` to a JSON pointer, escaped.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
     for c in token.chars() {
         match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
-    out
 }
 
 /// The reference token's key (RFC 6901 unescaping).
@@ -323,7 +329,7 @@ pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Op
         }
     }
     let mut duplicate_keys = Vec::new();
-    collect_duplicate_keys(node, pointer, &mut duplicate_keys);
+    collect_duplicate_keys(node, &mut pointer.to_owned(), &mut duplicate_keys);
     let kind = kind.unwrap_or_else(|| sniff_kind(&statements));
     let head_span = node.members().first().map_or(node.span, |first| first.key_span);
     PolicyDoc {
@@ -354,24 +360,31 @@ fn sniff_kind(statements: &[Statement]) -> Kind {
     if only_sts && assumes { Kind::Trust } else { Kind::Resource }
 }
 
-fn collect_duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Text>) {
+/// The keys an object repeats, anywhere below `node`. `pointer` is `node`'s, extended in place
+/// on the way down (a pointer is built only for a duplicate) and left as it was found.
+fn collect_duplicate_keys(node: &Node, pointer: &mut String, out: &mut Vec<Text>) {
+    let depth = pointer.len();
     match &node.value {
         Value::Object(members) => {
-            let mut seen = HashSet::with_capacity(members.len());
+            let mut seen = HashSet::with_capacity(if members.len() > 1 { members.len() } else { 0 });
             for member in members {
-                let child = pointer_child(pointer, &member.key);
-                if !seen.insert(member.key.as_str()) {
+                push_token(pointer, &member.key);
+                if members.len() > 1 && !seen.insert(member.key.as_str()) {
                     out.push(Text {
                         text: member.key.clone(),
-                        loc: Loc { pointer: child.clone(), span: member.key_span },
+                        loc: Loc { pointer: pointer.clone(), span: member.key_span },
                     });
                 }
-                collect_duplicate_keys(&member.value, &child, out);
+                collect_duplicate_keys(&member.value, pointer, out);
+                pointer.truncate(depth);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_duplicate_keys(item, &pointer_child(pointer, &i.to_string()), out);
+                // Writing to a String cannot fail.
+                let _ = write!(pointer, "/{i}");
+                collect_duplicate_keys(item, pointer, out);
+                pointer.truncate(depth);
             }
         }
         _ => {}

@@ -61,7 +61,14 @@ pub fn document_size(node: &Node, template: Option<&Template<'_>>) -> Size {
 fn string_size(text: &str) -> Size {
     let mut size = Size { chars: 2, estimated: false };
     let mut rest = text;
-    while !rest.is_empty() {
+    loop {
+        // Placeholders start with `$` or `<`: what lies before the next one is plain text.
+        let plain = rest.bytes().position(|b| b == b'$' || b == b'<').unwrap_or(rest.len());
+        size.chars += plain_size(&rest[..plain]);
+        rest = &rest[plain..];
+        if rest.is_empty() {
+            return size;
+        }
         if let Some((pseudo, length)) = PSEUDO_PARAMETERS.iter().find(|(p, _)| rest.starts_with(p)) {
             size.chars += length;
             size.estimated = true;
@@ -72,15 +79,23 @@ fn string_size(text: &str) -> Size {
             size.estimated = true;
             rest = &rest[end + 2..];
         } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            if !c.is_whitespace() {
-                // JSON escapes these; IAM counts the escaped form.
-                size.chars += if c == '"' || c == '\\' { 2 } else { 1 };
-            }
-            rest = &rest[c.len_utf8()..];
+            // A `$` or `<` that starts no placeholder: one character.
+            size.chars += 1;
+            rest = &rest[1..];
         }
     }
-    size
+}
+
+/// Characters without white space, as IAM counts them: JSON escapes `"` and `\`, and IAM
+/// counts the escaped form.
+fn plain_size(text: &str) -> usize {
+    let size = |c: char| match c {
+        '"' | '\\' => 2,
+        c if c.is_whitespace() => 0,
+        _ => 1,
+    };
+    // Policies are ASCII but for the odd description: count bytes then, not characters.
+    if text.is_ascii() { text.bytes().map(|b| size(char::from(b))).sum() } else { text.chars().map(size).sum() }
 }
 
 /// Where a template's policy counts: alone against a quota, or with the other inline policies
@@ -196,5 +211,8 @@ mod tests {
             sized,
             Size { chars: 2 + "arn:".len() + 3 + ":s3:::".len() + PLACEHOLDER_OTHER + "/mykey".len(), estimated: true }
         );
+        // A `$` or `<` that starts no placeholder is a character; escapes count twice; any
+        // white space, not only ASCII, is left out.
+        assert_eq!(string_size("a$b${X}<c \"\\\u{a0}é"), Size { chars: 2 + 9 + 2 + 2 + 1, estimated: false });
     }
 }

@@ -31,26 +31,49 @@ pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
         };
         push_findings(&mut findings, index, rule, &rule.message, doc.kind, hits);
     }
+    let anchors = Anchors::of(doc);
     for finding in &mut findings {
-        finding.anchor = anchor(doc, &finding.loc.pointer);
+        finding.anchor = anchors.anchor(&finding.loc.pointer);
     }
     findings
 }
 
-/// `pointer` with the position of the statement it is in replaced by the statement's `Sid`,
-/// when it has one.
-fn anchor(doc: &PolicyDoc, pointer: &str) -> String {
-    let prefix = format!("{}/Statement/", doc.head.pointer);
-    let named = pointer.strip_prefix(&prefix).and_then(|rest| {
-        let (position, tail) = rest.split_once('/').map_or((rest, ""), |(p, t)| (p, t));
-        let index: usize = position.parse().ok()?;
-        let statement =
-            doc.statements.iter().find(|s| s.index == index && s.loc.pointer.ends_with(&format!("/{index}")))?;
-        let sid = statement.sid.as_ref().filter(|sid| !sid.text.is_empty())?;
-        let separator = if tail.is_empty() { "" } else { "/" };
-        Some(format!("{prefix}Sid={}{separator}{tail}", sid.text.replace('~', "~0").replace('/', "~1")))
-    });
-    named.unwrap_or_else(|| pointer.to_owned())
+/// Line-independent anchors for a document's findings: a pointer into a statement names the
+/// statement by its `Sid`, when it has one, instead of its position.
+struct Anchors<'d> {
+    /// `<document>/Statement/`.
+    prefix: String,
+    /// By position, the `Sid` of each statement of a `Statement` array.
+    sids: Vec<Option<&'d str>>,
+}
+
+impl<'d> Anchors<'d> {
+    fn of(doc: &'d PolicyDoc) -> Anchors<'d> {
+        let prefix = format!("{}/Statement/", doc.head.pointer);
+        let mut sids = Vec::new();
+        for statement in &doc.statements {
+            // A lone statement object (`"Statement": {...}`) has no position to replace.
+            let in_array = statement.loc.pointer.strip_prefix(&prefix).and_then(|p| p.parse::<usize>().ok());
+            let sid = statement.sid.as_ref().map(|sid| sid.text.as_str()).filter(|sid| !sid.is_empty());
+            if let (Some(index), Some(sid)) = (in_array.filter(|&i| i == statement.index), sid) {
+                if sids.len() <= index {
+                    sids.resize(index + 1, None);
+                }
+                sids[index] = Some(sid);
+            }
+        }
+        Anchors { prefix, sids }
+    }
+
+    fn anchor(&self, pointer: &str) -> String {
+        let named = pointer.strip_prefix(&self.prefix).and_then(|rest| {
+            let (position, tail) = rest.split_once('/').map_or((rest, ""), |(p, t)| (p, t));
+            let sid = self.sids.get(position.parse::<usize>().ok()?).copied().flatten()?;
+            let separator = if tail.is_empty() { "" } else { "/" };
+            Some(format!("{}Sid={}{separator}{tail}", self.prefix, sid.replace('~', "~0").replace('/', "~1")))
+        });
+        named.unwrap_or_else(|| pointer.to_owned())
+    }
 }
 
 /// The findings of the template-level matchers (`[[rule.principal]]`) on a template's facts.
@@ -87,12 +110,16 @@ pub fn evaluate_app(rules: &RuleSet, facts: &AppFacts) -> Vec<Finding> {
 
 /// Turns one rule's hits into findings, once per element.
 fn push_findings(findings: &mut Vec<Finding>, index: usize, rule: &Rule, message: &str, kind: Kind, hits: Vec<Hit>) {
-    let mut reported = HashSet::new();
-    for hit in hits {
-        // Two alternatives of one rule may single out the same element: report it once.
-        // (The pointer tells apart YAML alias copies, which share their anchor's span; the
-        // element, several actions that one `*` grants.)
-        if !reported.insert((hit.loc.pointer.clone(), hit.loc.span, hit.element.clone())) {
+    // Two alternatives of one rule may single out the same element: report it once. (The
+    // pointer tells apart YAML alias copies, which share their anchor's span; the element,
+    // several actions that one `*` grants.)
+    let mut reported = HashSet::with_capacity(hits.len());
+    let first: Vec<bool> = hits
+        .iter()
+        .map(|hit| reported.insert((hit.loc.pointer.as_str(), hit.loc.span, hit.element.as_str())))
+        .collect();
+    for (hit, first) in hits.into_iter().zip(first) {
+        if !first {
             continue;
         }
         let anchor = hit.loc.pointer.clone();
@@ -122,8 +149,12 @@ pub fn interpolate(template: &str, vars: &[(&'static str, String)]) -> String {
             Some((close, (_, value))) => {
                 // Element text comes from the linted file: keep control characters from
                 // breaking one-line output formats.
-                for c in value.chars() {
-                    if c.is_control() { out.extend(c.escape_default()) } else { out.push(c) }
+                if value.chars().any(char::is_control) {
+                    for c in value.chars() {
+                        if c.is_control() { out.extend(c.escape_default()) } else { out.push(c) }
+                    }
+                } else {
+                    out.push_str(value);
                 }
                 rest = &after[close + 1..];
             }

@@ -2,6 +2,7 @@
 //! `Resource: "*"` where an action takes ARNs (LP002), and ARNs no action of the statement can
 //! act on (G015).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -13,16 +14,30 @@ use crate::finding::Severity;
 use crate::glob::{self, Case, has_wildcard};
 use crate::model::{Effect, PolicyDoc, Statement, Text};
 
-/// Expansions of action globs, computed once per document: policies repeat their globs, and a
-/// glob such as `s3:*` names hundreds of actions.
-#[derive(Default)]
-struct Expansions(HashMap<String, Rc<[(&'static Service, &'static Action)]>>);
+/// The catalog actions an action or glob names.
+type Expansion = Rc<[(&'static Service, &'static Action)]>;
 
-impl Expansions {
-    fn of(&mut self, pattern: &str) -> Rc<[(&'static Service, &'static Action)]> {
-        let key = pattern.to_ascii_lowercase();
-        self.0.entry(key).or_insert_with(|| catalog().expand(pattern).into()).clone()
-    }
+/// Cached expansions are dropped past this many, so that memory does not grow with the files.
+const MAX_CACHED_EXPANSIONS: usize = 32_768;
+
+thread_local! {
+    /// Expansions of actions and globs, kept for the thread's whole run: policies repeat their
+    /// actions from file to file, and a glob such as `s3:*` names hundreds of actions.
+    static EXPANSIONS: RefCell<HashMap<String, Expansion>> = RefCell::new(HashMap::new());
+}
+
+fn expansion(pattern: &str) -> Expansion {
+    EXPANSIONS.with_borrow_mut(|cache| {
+        if let Some(known) = cache.get(pattern) {
+            return known.clone();
+        }
+        if cache.len() >= MAX_CACHED_EXPANSIONS {
+            cache.clear();
+        }
+        let expanded: Expansion = catalog().expand(pattern).into();
+        cache.insert(pattern.to_owned(), expanded.clone());
+        expanded
+    })
 }
 
 fn matches_any(globs: Option<&Vec<String>>, service: &Service, action: &Action) -> bool {
@@ -60,11 +75,10 @@ fn scoping_key(statement: &Statement, globs: Option<&Vec<String>>) -> Option<Str
 /// Actions whose resource types are all optional may genuinely need `*` (DESIGN §12): they
 /// are reported as notes, unless `always-scoped` names them.
 pub(super) fn wildcard_resources(doc: &PolicyDoc, params: &Params) -> Vec<Hit> {
-    let mut expansions = Expansions::default();
-    doc.statements.iter().flat_map(|s| wildcard_resources_of(s, params, &mut expansions)).collect()
+    doc.statements.iter().flat_map(|s| wildcard_resources_of(s, params)).collect()
 }
 
-fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mut Expansions) -> Vec<Hit> {
+fn wildcard_resources_of(statement: &Statement, params: &Params) -> Vec<Hit> {
     let (Some(Effect::Allow), Some(actions), Some(resources)) =
         (statement.effect(), &statement.action, statement.resources())
     else {
@@ -81,8 +95,7 @@ fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mu
         // granted, and those need `*`: a glob is reported only for what it names beyond
         // List-level actions, and only where an ARN is certainly expected.
         let glob = has_wildcard(&item.text);
-        let offending: Vec<(&Service, &Action)> = expansions
-            .of(&item.text)
+        let offending: Vec<(&Service, &Action)> = expansion(&item.text)
             .iter()
             .copied()
             .filter(|(service, action)| {
@@ -130,11 +143,10 @@ fn wildcard_resources_of(statement: &Statement, params: &Params, expansions: &mu
 /// G015: a specific ARN on actions that take no resource (the grant never applies), or an ARN
 /// that none of the statement's actions acts on.
 pub(super) fn type_mismatches(doc: &PolicyDoc) -> Vec<Hit> {
-    let mut expansions = Expansions::default();
-    doc.statements.iter().flat_map(|s| type_mismatches_of(s, &mut expansions)).collect()
+    doc.statements.iter().flat_map(type_mismatches_of).collect()
 }
 
-fn type_mismatches_of(statement: &Statement, expansions: &mut Expansions) -> Vec<Hit> {
+fn type_mismatches_of(statement: &Statement) -> Vec<Hit> {
     let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else { return Vec::new() };
     if resources.items.iter().any(|r| r.text == "*") {
         return Vec::new();
@@ -153,7 +165,7 @@ fn type_mismatches_of(statement: &Statement, expansions: &mut Expansions) -> Vec
     let every_service = actions.items.iter().any(|item| item.text.split_once(':').is_none_or(|(s, _)| has_wildcard(s)));
     let mut all_known = true;
     for item in &actions.items {
-        let expanded = expansions.of(&item.text);
+        let expanded = expansion(&item.text);
         // An unknown action (G007/G008): what it acts on is unknown.
         all_known &= !expanded.is_empty();
         if !expanded.is_empty() && expanded.iter().all(|(_, action)| action.takes_no_resource()) {
