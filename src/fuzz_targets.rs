@@ -1,12 +1,10 @@
 //! What the fuzz targets in `fuzz/` run, and `tests/fuzz_regressions.rs` replays: each takes
 //! arbitrary bytes and must return, without panicking, whatever they hold. Not a stable API.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::discover::Input;
-use crate::extract::ParameterValues;
-use crate::lint::{DEFAULT_MAX_FILE_BYTES, LintOptions, lint_file};
+use crate::lint::{LintOptions, lint_file};
 use crate::parse::{Syntax, parse};
 use crate::rules::{RuleSet, builtin_packs};
 use crate::{Exit, Io, run};
@@ -48,18 +46,7 @@ pub fn load_rule_pack(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else { return };
     let packs = builtin_packs().into_iter().chain([("fuzz.toml", text)]);
     let Ok(rules) = RuleSet::load(packs) else { return };
-    let parameters = ParameterValues::new();
-    let no_names = BTreeSet::new();
-    let options = LintOptions {
-        rules: &rules,
-        kind: None,
-        parameters: &parameters,
-        assemblies: &[],
-        boundary_names: &no_names,
-        config: None,
-        parse_only: false,
-        max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-    };
+    let options = LintOptions::with_rules(&rules, &[]);
     let input = Input::stdin(PathBuf::from("sample.json"), SAMPLE_TEMPLATE.as_bytes().to_vec());
     let _ = lint_file(&input, &options);
 }

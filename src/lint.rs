@@ -92,6 +92,27 @@ pub struct LintOptions<'a> {
     pub max_file_bytes: u64,
 }
 
+/// No parameter values or boundary names: what options start from.
+static NO_PARAMETERS: ParameterValues = ParameterValues::new();
+static NO_NAMES: BTreeSet<String> = BTreeSet::new();
+
+impl<'a> LintOptions<'a> {
+    /// The options of a run with `rules` over `assemblies` and nothing else set: no config,
+    /// parameter values or `--kind`.
+    pub fn with_rules(rules: &'a RuleSet, assemblies: &'a [LintedAssembly]) -> LintOptions<'a> {
+        LintOptions {
+            rules,
+            kind: None,
+            parameters: &NO_PARAMETERS,
+            assemblies,
+            boundary_names: &NO_NAMES,
+            config: None,
+            parse_only: false,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
 /// Lints one file; `None` when a walked file turns out not to be ours.
 pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport> {
     let rules = options.rules;

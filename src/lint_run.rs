@@ -290,25 +290,12 @@ mod tests {
 
     use super::*;
     use crate::discover::discover;
-    use crate::extract::ParameterValues;
-    use crate::lint::DEFAULT_MAX_FILE_BYTES;
     use crate::rules::{RuleSet, builtin_packs};
 
     /// The reports of a run, by name with their rules, and its counts.
     fn run_in_chunks(discovery: &Discovery, chunk_files: usize) -> (Vec<(String, Vec<usize>)>, usize, usize) {
         let rules = RuleSet::load(builtin_packs()).unwrap();
-        let parameters = ParameterValues::new();
-        let no_names = BTreeSet::new();
-        let options = LintOptions {
-            rules: &rules,
-            kind: None,
-            parameters: &parameters,
-            assemblies: &discovery.assemblies,
-            boundary_names: &no_names,
-            config: None,
-            parse_only: false,
-            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-        };
+        let options = LintOptions::with_rules(&rules, &discovery.assemblies);
         let mut reports = Vec::new();
         let counts = lint_in_chunks(discovery, &options, chunk_files, &mut |report| {
             reports.push((report.source.name.clone(), report.findings.iter().map(|f| f.rule).collect()));

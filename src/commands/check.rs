@@ -1,7 +1,6 @@
 //! `iam-lint check`: config and rules, the inputs (files, directories, standard input), the
 //! run, then the report in the chosen format and the exit code.
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -168,16 +167,13 @@ pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit
     let mut sarif_options = None;
     let format = format_of(&args, style, &mut sarif_options)?;
     let mut output = ReportOutput::open(args.output.as_deref(), io.stdout)?;
-    let no_names = BTreeSet::new();
     let options = LintOptions {
-        rules: &rules,
         kind: args.kind.map(Into::into),
         parameters: &parameters,
-        assemblies: &discovery.assemblies,
-        boundary_names: &no_names,
         config: config.as_ref(),
         parse_only: args.parse_only,
         max_file_bytes,
+        ..LintOptions::with_rules(&rules, &discovery.assemblies)
     };
     let run = Run { rules: &rules, include_suppressed: args.include_suppressed, quiet: args.quiet };
     let mut report = ReportStream::new(format, run, output.writer());
