@@ -131,7 +131,8 @@ pub fn lint_all(discovery: &Discovery, options: &LintOptions<'_>, emit: &mut dyn
     let (sender, reports) = std::sync::mpsc::sync_channel(chunk_files);
     std::thread::scope(|scope| {
         let linting = scope.spawn(move || {
-            // The receiver outlives the sender: sending cannot fail.
+            // Sending fails only once the receiving side has stopped (a panic while writing),
+            // and then the run is over anyway.
             lint_in_chunks(discovery, options, chunk_files, &mut |report| drop(sender.send(report)))
         });
         reports.into_iter().for_each(emit);
@@ -156,17 +157,16 @@ fn lint_in_chunks(
             chunk.push(unit);
         }
         let inputs: Vec<usize> = chunk.iter().flat_map(|unit| Plan::files(unit)).copied().collect();
-        let mut linted: Vec<Option<Linted>> = inputs
+        let linted: Vec<Option<Linted>> = inputs
             .par_iter()
             .map(|&i| lint_file_guarded(&discovery.inputs[i], options).map(|report| Linted::new(i, report)))
             .collect();
-        let mut linted = linted.iter_mut().map(Option::take);
+        let mut linted = linted.into_iter();
         for unit in chunk {
             let members: Vec<Option<Linted>> = linted.by_ref().take(Plan::files(unit).len()).collect();
             run.finish_unit(&plan, unit, members, discovery, options);
         }
-        let next = units.peek().map_or(usize::MAX, |unit| plan.first_place(unit));
-        run.emit_before(next, emit);
+        run.emit_ready(emit);
     }
     if let Some(config) = judge_config_suppressions(&run.offered, &run.used, options).filter(FileReport::has_output) {
         run.files_checked += 1;
@@ -229,10 +229,10 @@ impl RunState {
         }
     }
 
-    /// Hands out the waiting reports in order, up to the first place not done or `before`.
-    fn emit_before(&mut self, before: usize, emit: &mut dyn FnMut(FileReport)) {
-        while self.next_place < before {
-            let Some(report) = self.waiting.remove(&self.next_place) else { break };
+    /// Hands out the waiting reports in order, up to the first place not done yet: the first
+    /// of a unit still to come, whose reports go out when it is done.
+    fn emit_ready(&mut self, emit: &mut dyn FnMut(FileReport)) {
+        while let Some(report) = self.waiting.remove(&self.next_place) {
             self.next_place += 1;
             if let Some(report) = report {
                 emit(report);

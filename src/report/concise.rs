@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{
-    DeferredErrors, FormatWriter, Region, Run, Totals, error_region, message_in_context, notice_lines, suppression_note,
+    FormatWriter, Region, Run, TextTail, Totals, error_region, message_in_context, notice_lines, suppression_note,
 };
 use crate::error::ToolError;
 use crate::lint::FileReport;
@@ -12,8 +12,7 @@ use crate::source::LineIndex;
 
 #[derive(Default)]
 pub struct ConciseWriter {
-    notices: Vec<String>,
-    errors: DeferredErrors<String>,
+    tail: TextTail,
 }
 
 impl FormatWriter for ConciseWriter {
@@ -34,19 +33,16 @@ impl FormatWriter for ConciseWriter {
                 suppression_note(suppressed)
             )?;
         }
-        self.notices.extend(notice_lines(file));
+        self.tail.notices.extend(notice_lines(file));
         Ok(())
     }
 
     fn error(&mut self, error: &ToolError) {
-        self.errors.push(error, error_line(error));
+        self.tail.errors.push(error, error_line(error));
     }
 
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
-        for line in self.notices.drain(..).chain(self.errors.drain_in_order()) {
-            writeln!(out, "{line}")?;
-        }
-        totals.write_summary(run, out)
+        self.tail.write(run, totals, out)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::{DeferredErrors, FormatWriter, Region, Run, Totals, error_region, message_in_context, placed_notices};
+use super::{FormatWriter, Region, Run, TextTail, Totals, error_region, message_in_context, placed_notices};
 use crate::error::ToolError;
 use crate::finding::Severity;
 use crate::lint::FileReport;
@@ -12,8 +12,7 @@ use crate::source::LineIndex;
 
 #[derive(Default)]
 pub struct GithubWriter {
-    notices: Vec<String>,
-    errors: DeferredErrors<String>,
+    tail: TextTail,
 }
 
 impl FormatWriter for GithubWriter {
@@ -42,7 +41,12 @@ impl FormatWriter for GithubWriter {
         for (region, message) in placed_notices(file) {
             let at = region.start;
             let file = property(&file.source.name);
-            self.notices.push(format!("::notice file={file},line={},col={}::{}", at.line, at.column, data(message)));
+            self.tail.notices.push(format!(
+                "::notice file={file},line={},col={}::{}",
+                at.line,
+                at.column,
+                data(message)
+            ));
         }
         Ok(())
     }
@@ -52,14 +56,11 @@ impl FormatWriter for GithubWriter {
         if let Some(region) = error_region(error) {
             place.push_str(&format!(",line={},col={}", region.start.line, region.start.column));
         }
-        self.errors.push(error, format!("::error{place}::{}", data(&error.message)));
+        self.tail.errors.push(error, format!("::error{place}::{}", data(&error.message)));
     }
 
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
-        for line in self.notices.drain(..).chain(self.errors.drain_in_order()) {
-            writeln!(out, "{line}")?;
-        }
-        totals.write_summary(run, out)
+        self.tail.write(run, totals, out)
     }
 }
 

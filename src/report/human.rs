@@ -10,7 +10,7 @@ use miette::{
     ReportHandler, SourceCode,
 };
 
-use super::{DeferredErrors, FormatWriter, Run, Totals, message_in_context, notice_lines, suppression_note};
+use super::{FormatWriter, Run, TextTail, Totals, message_in_context, notice_lines, suppression_note};
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
@@ -29,14 +29,13 @@ const WIDTH: usize = 110;
 
 pub struct HumanWriter {
     handler: Box<dyn ReportHandler>,
-    notices: Vec<String>,
-    /// Rendered when they come, with the snippet of the file they point into.
-    errors: DeferredErrors<String>,
+    /// Tool errors are rendered when they come, with the snippet of the file they point into.
+    tail: TextTail,
 }
 
 impl HumanWriter {
     pub fn new(style: HumanStyle) -> HumanWriter {
-        HumanWriter { handler: handler(style), notices: Vec::new(), errors: DeferredErrors::default() }
+        HumanWriter { handler: handler(style), tail: TextTail::default() }
     }
 }
 
@@ -45,24 +44,18 @@ impl FormatWriter for HumanWriter {
         let source = NamedSource::new(&file.source.name, file.source.text.clone());
         for (finding, suppressed) in run.shown(file) {
             let diagnostic = FindingDiagnostic { rule: run.rule(finding), finding, suppressed, source: &source };
-            out.write_all(render(self.handler.as_ref(), &diagnostic).as_bytes())?;
+            writeln!(out, "{}", render(self.handler.as_ref(), &diagnostic))?;
         }
-        self.notices.extend(notice_lines(file));
+        self.tail.notices.extend(notice_lines(file));
         Ok(())
     }
 
     fn error(&mut self, error: &ToolError) {
-        self.errors.push(error, render_error(self.handler.as_ref(), error));
+        self.tail.errors.push(error, render_error(self.handler.as_ref(), error));
     }
 
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
-        for line in self.notices.drain(..) {
-            writeln!(out, "{line}")?;
-        }
-        for rendered in self.errors.drain_in_order() {
-            out.write_all(rendered.as_bytes())?;
-        }
-        totals.write_summary(run, out)
+        self.tail.write(run, totals, out)
     }
 }
 
@@ -74,7 +67,7 @@ pub fn write_errors<'e>(
 ) -> io::Result<()> {
     let handler = handler(style);
     for error in errors {
-        out.write_all(render_error(handler.as_ref(), error).as_bytes())?;
+        writeln!(out, "{}", render_error(handler.as_ref(), error))?;
     }
     Ok(())
 }
@@ -99,8 +92,8 @@ fn render(handler: &dyn ReportHandler, diagnostic: &dyn Diagnostic) -> String {
     // Rendering into a String cannot fail on I/O; a formatting error would only truncate.
     let _ = fmt::write(&mut text, format_args!("{}", Rendered { handler, diagnostic }));
     text.truncate(text.trim_end().len());
-    // A blank line between diagnostics keeps them apart when scrolling.
-    text.push_str("\n\n");
+    // Written as a line, this ends in a blank one: it keeps diagnostics apart when scrolling.
+    text.push('\n');
     text
 }
 

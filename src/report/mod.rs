@@ -248,6 +248,24 @@ impl<T> DeferredErrors<T> {
     }
 }
 
+/// What the text formats (human, concise, github) show after the findings, kept as the files
+/// go by: notices, then tool errors, each written as a line (or a block) of its own, then the
+/// summary.
+#[derive(Default)]
+struct TextTail {
+    notices: Vec<String>,
+    errors: DeferredErrors<String>,
+}
+
+impl TextTail {
+    fn write(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        for entry in self.notices.drain(..).chain(self.errors.drain_in_order()) {
+            writeln!(out, "{entry}")?;
+        }
+        totals.write_summary(run, out)
+    }
+}
+
 /// Where a tool error points, when it points into a file's text.
 fn error_region(error: &ToolError) -> Option<Region> {
     let (text, span) = (error.text.as_ref()?, error.span?);
