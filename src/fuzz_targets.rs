@@ -1,4 +1,4 @@
-//! What the fuzz targets in `fuzz/` run, and `tests/fuzz_regressions.rs` replays: each takes
+//! What the fuzz targets in `fuzz/` run, and `tests/it/fuzz_regressions.rs` replays: each takes
 //! arbitrary bytes and must return, without panicking, whatever they hold. Not a stable API.
 
 use std::path::PathBuf;
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::discover::Input;
 use crate::lint::{LintOptions, lint_file};
 use crate::parse::{Syntax, parse};
-use crate::rules::{RuleSet, builtin_packs};
+use crate::rules::RuleSet;
 use crate::{Exit, Io, run};
 
 /// The JSON and YAML front end: both parsers on the same text.
@@ -44,8 +44,8 @@ const SAMPLE_TEMPLATE: &str = r#"{"Resources": {"Role": {"Type": "AWS::IAM::Role
 /// The rule-pack loader, and a loaded pack's rules run on a sample template.
 pub fn load_rule_pack(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else { return };
-    let packs = builtin_packs().into_iter().chain([("fuzz.toml", text)]);
-    let Ok(rules) = RuleSet::load(packs) else { return };
+    let Ok(builtin) = RuleSet::builtin() else { return };
+    let Ok(rules) = builtin.clone().with_packs([("fuzz.toml", text)]) else { return };
     let options = LintOptions::with_rules(&rules, &[]);
     let input = Input::stdin(PathBuf::from("sample.json"), SAMPLE_TEMPLATE.as_bytes().to_vec());
     let _ = lint_file(&input, &options);

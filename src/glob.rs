@@ -347,14 +347,15 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn hostile_lengths_give_up_quickly_instead_of_allocating() {
+    fn hostile_lengths_give_up_instead_of_comparing() {
         let long = format!("*{}", "x".repeat(150_000));
-        let started = std::time::Instant::now();
+        // 150,001² steps are over the cap, so neither comparison runs: counted, not timed.
+        assert!(too_long(&long, &long) && long.len() * long.len() > MAX_STEPS);
         assert!(!intersects(&long, &long, Sensitive));
         assert!(!covers(&long, &long, Sensitive));
-        assert!(started.elapsed() < std::time::Duration::from_millis(100));
         // Below the cap, long patterns still compare.
         let medium = format!("*{}", "x".repeat(1_000));
+        assert!(!too_long(&medium, &medium));
         assert!(intersects(&medium, &medium, Sensitive) && covers(&medium, &medium, Sensitive));
     }
 

@@ -290,12 +290,12 @@ mod tests {
 
     use super::*;
     use crate::discover::discover;
-    use crate::rules::{RuleSet, builtin_packs};
+    use crate::rules::RuleSet;
 
     /// The reports of a run, by name with their rules, and its counts.
     fn run_in_chunks(discovery: &Discovery, chunk_files: usize) -> (Vec<(String, Vec<usize>)>, usize, usize) {
-        let rules = RuleSet::load(builtin_packs()).unwrap();
-        let options = LintOptions::with_rules(&rules, &discovery.assemblies);
+        let rules = RuleSet::builtin().unwrap();
+        let options = LintOptions::with_rules(rules, &discovery.assemblies);
         let mut reports = Vec::new();
         let counts = lint_in_chunks(discovery, &options, chunk_files, &mut |report| {
             reports.push((report.source.name.clone(), report.findings.iter().map(|f| f.rule).collect()));

@@ -1,8 +1,13 @@
 //! Memory is bounded by the largest file, not by the number of files (DESIGN §11): reports are
 //! written as the run goes, so ten times the files must not take ten times the memory.
+//!
+//! A test binary of its own, not a module of `tests/it`: a child's peak memory (`wait4`)
+//! starts from its parent's peak when it is spawned, and beside the other tests that parent is
+//! hundreds of megabytes, varying with what runs at the same time.
 
 #![cfg(target_os = "linux")]
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::path::Path;

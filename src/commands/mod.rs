@@ -15,7 +15,7 @@ use crate::config::{CONFIG_NAMES, STARTER};
 use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
 use crate::report::{self, HumanStyle};
-use crate::rules::{RuleSet, builtin_packs};
+use crate::rules::RuleSet;
 use crate::{Exit, Io};
 
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
@@ -110,9 +110,7 @@ fn load_rules(extra: &[PathBuf]) -> Result<RuleSet, Vec<ToolError>> {
             }
         }
     }
-    let builtin = builtin_packs();
-    let packs = builtin.iter().copied().chain(texts.iter().map(|(name, text)| (name.as_str(), text.as_str())));
-    RuleSet::load(packs)
+    RuleSet::builtin()?.clone().with_packs(texts.iter().map(|(name, text)| (name.as_str(), text.as_str())))
 }
 
 fn list_rules(args: &RulesArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {

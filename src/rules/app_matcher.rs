@@ -18,7 +18,7 @@ pub(super) struct RawAppMatcher {
 /// An app that sets no `@aws-cdk/core:permissionsBoundary` context while some of its roles or
 /// users have no boundary, reported at cdk.json's `context`. An app that bounds every role in
 /// code (`PermissionsBoundary.of(app).apply(...)`) does not need the context.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct AppMatcher {
     /// The message of these hits, when it is not the rule's.
     pub message: Option<String>,

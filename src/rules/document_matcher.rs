@@ -60,7 +60,7 @@ pub(crate) enum ArnTarget {
     Glob(String),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RequiredCondition {
     pub key: String,
     /// Operators without `IfExists`, which changes nothing for a key every request has.
@@ -68,7 +68,7 @@ pub(crate) struct RequiredCondition {
     pub value: Option<ArnTarget>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct DocumentMatcher {
     pub effect: Effect,
     pub actions: Vec<String>,

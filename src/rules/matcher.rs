@@ -6,7 +6,7 @@ use crate::model::{Effect, Loc, PolicyDoc, Statement, Text};
 
 use super::hit::Hit;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum ActionTest {
     /// The statement applies to at least one action matching one of these globs.
     GrantsAny(Vec<String>),
@@ -18,7 +18,7 @@ pub(crate) enum ActionTest {
     NotAction,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum ResourceTest {
     /// `Resource` contains `"*"` or a glob matching every ARN.
     Star,
@@ -30,7 +30,7 @@ pub(crate) enum ResourceTest {
     NotResource,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum ConditionTest {
     /// No condition limits this key's value.
     LacksKey(String),
@@ -40,7 +40,7 @@ pub(crate) enum ConditionTest {
     LacksKeys(Vec<String>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum PrincipalTest {
     /// `Principal: "*"`, an `AWS` principal `"*"`, or `NotPrincipal` (everyone but a few).
     Anyone,
@@ -74,7 +74,7 @@ impl ReportAt {
 }
 
 /// Every test present must hold for a statement to be reported.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct StatementMatcher {
     pub effect: Option<Effect>,
     pub actions: Option<ActionTest>,

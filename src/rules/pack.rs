@@ -64,7 +64,7 @@ struct RawRule {
 }
 
 /// A validated rule.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
     pub name: String,
@@ -150,7 +150,7 @@ impl Rule {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Logic {
     Check(Check),
     /// Alternatives: a statement is reported when any of them matches.

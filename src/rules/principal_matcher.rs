@@ -54,7 +54,7 @@ pub(crate) enum PrincipalTest {
     LacksBoundary { only_where_required: bool },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct PrincipalMatcher {
     pub scope: PrincipalScope,
     pub test: PrincipalTest,

@@ -1,17 +1,20 @@
 //! The rules of a run: every pack loaded, ids unique, then narrowed by `--select`/`--ignore`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use super::builtin::builtin_packs;
 use super::pack::{PackInfo, Rule, load_pack};
 use crate::error::ToolError;
 use crate::source::Span;
 
 /// All rules of a run, in pack order; ids are unique.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub packs: Vec<PackInfo>,
+    /// The pack file of each rule id, for the error when a later pack defines it again.
+    defined_in: HashMap<String, String>,
 }
 
 /// Which rules run: `select` empty means all; an entry is an id or an id prefix (`LP`).
@@ -24,28 +27,44 @@ pub struct Selection {
 impl RuleSet {
     /// Loads packs given as `(file name, text)`; a duplicate id is an error at the later one.
     pub fn load<'a>(packs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RuleSet, Vec<ToolError>> {
-        let mut set = RuleSet::default();
+        RuleSet::default().with_packs(packs)
+    }
+
+    /// The built-in packs, loaded once per process: every `check` and every test of a run
+    /// starts from a copy instead of parsing and validating the TOML again.
+    pub fn builtin() -> Result<&'static RuleSet, Vec<ToolError>> {
+        static BUILTIN: OnceLock<Result<RuleSet, Vec<ToolError>>> = OnceLock::new();
+        BUILTIN.get_or_init(|| RuleSet::load(builtin_packs())).as_ref().map_err(Clone::clone)
+    }
+
+    /// These rules and those of `packs`; an id defined twice is an error at the later one.
+    pub fn with_packs<'a>(
+        mut self,
+        packs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<RuleSet, Vec<ToolError>> {
         let mut errors = Vec::new();
-        let mut seen: HashMap<String, String> = HashMap::new();
         for (file, text) in packs {
             match load_pack(file, text) {
                 Ok(loaded) => {
                     for (rule, id_span) in loaded.rules {
-                        match seen.insert(rule.id.clone(), file.to_owned()) {
+                        match self.defined_in.get(&rule.id) {
                             Some(first) => {
                                 let message = format!("rule id `{}` is already defined in {first}", rule.id);
                                 let span = Span::new(id_span.start, id_span.end);
                                 errors.push(ToolError::at(file, Arc::from(text), span, message));
                             }
-                            None => set.rules.push(rule),
+                            None => {
+                                self.defined_in.insert(rule.id.clone(), file.to_owned());
+                                self.rules.push(rule);
+                            }
                         }
                     }
-                    set.packs.push(loaded.info);
+                    self.packs.push(loaded.info);
                 }
                 Err(err) => errors.extend(err.errors),
             }
         }
-        if errors.is_empty() { Ok(set) } else { Err(errors) }
+        if errors.is_empty() { Ok(self) } else { Err(errors) }
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -75,7 +94,7 @@ impl RuleSet {
             .filter(|r| selection.select.is_empty() || selection.select.iter().any(|s| selects(s, r)))
             .filter(|r| !selection.ignore.iter().any(|s| selects(s, r)))
             .collect();
-        Ok(RuleSet { rules, packs: self.packs })
+        Ok(RuleSet { rules, packs: self.packs, defined_in: self.defined_in })
     }
 }
 

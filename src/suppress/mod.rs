@@ -293,8 +293,8 @@ mod tests {
     }
 
     fn rule() -> Rule {
-        let rules = RuleSet::load(crate::rules::builtin_packs()).unwrap();
-        rules.rules.into_iter().find(|r| r.id == "LP005").unwrap()
+        let rules = RuleSet::builtin().unwrap();
+        rules.get("LP005").unwrap().clone()
     }
 
     #[test]
@@ -321,12 +321,12 @@ mod tests {
 
     #[test]
     fn every_covering_suppression_is_in_use() {
-        let rules = RuleSet::load(crate::rules::builtin_packs()).unwrap();
+        let rules = RuleSet::builtin().unwrap();
         let mut found = finding("/Statement/0/Action");
         found.rule = rules.rules.iter().position(|r| r.id == "LP005").unwrap();
         let mut on_resource = suppression("LP005");
         on_resource.applies_to = vec![AppliesTo::Text("s3:*".to_owned())];
-        let outcome = apply(vec![found], &[&suppression("LP005"), &on_resource], &rules, today());
+        let outcome = apply(vec![found], &[&suppression("LP005"), &on_resource], rules, today());
         assert_eq!((outcome.suppressed.len(), outcome.findings.len()), (1, 0), "no S002: {:?}", outcome.findings);
         assert_eq!(outcome.used, [true, true]);
     }

@@ -1,9 +1,7 @@
 //! Generated documentation is committed and must match what the code generates.
 //! `IAM_LINT_BLESS=1 cargo test --test docs` regenerates it.
 
-mod common;
-
-use common::{repo, run};
+use crate::common::{repo, run};
 
 #[test]
 fn rules_reference_is_current() {

@@ -1,9 +1,7 @@
 //! The command line beyond `check`'s formats: standard input, `--quiet` and `--verbose`, shell
 //! completions and man pages (issue 7, item 6).
 
-mod common;
-
-use common::{ADMIN_POLICY, SCOPED_POLICY, run, run_on_stdin};
+use crate::common::{ADMIN_POLICY, SCOPED_POLICY, run, run_on_stdin};
 
 #[test]
 fn standard_input_is_linted_under_its_given_name() {
@@ -40,7 +38,7 @@ fn standard_input_goes_with_files_and_bad_input_is_an_error() {
 
 #[test]
 fn the_stdin_name_decides_the_config_and_its_excludes_apply_only_when_forced() {
-    let dir = common::scratch_dir("stdin-config");
+    let dir = crate::common::scratch_dir("stdin-config");
     std::fs::write(dir.join("iam-lint.toml"), "ignore = [\"G001\"]\nexclude = [\"generated/**\"]\n").unwrap();
     let name = dir.join("generated/p.json");
     let name = name.to_str().unwrap();
@@ -104,7 +102,7 @@ fn man_pages_for_the_tool_and_each_subcommand() {
 
 #[test]
 fn skip_unrecognized_treats_named_files_as_a_walk_does() {
-    let dir = common::scratch_dir("skip-unrecognized");
+    let dir = crate::common::scratch_dir("skip-unrecognized");
     std::fs::write(dir.join("package.json"), r#"{"name": "app"}"#).unwrap();
     std::fs::write(dir.join("tsconfig.json"), "{ // JSON with comments\n }").unwrap();
     std::fs::write(dir.join("broken-policy.json"), r#"{"Statement": [ }"#).unwrap();

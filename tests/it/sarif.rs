@@ -1,12 +1,10 @@
 //! SARIF conformance: every fixture's SARIF validates against the SARIF 2.1.0 schema and meets
 //! what GitHub code scanning requires of an upload (DESIGN §7).
 
-mod common;
-
 use std::path::Path;
 
-use common::sarif_checks::{github_problems, schema};
-use common::{files_below, repo, run};
+use crate::common::sarif_checks::{github_problems, schema};
+use crate::common::{files_below, repo, run};
 use serde_json::Value;
 
 fn is_input(path: &Path) -> bool {
@@ -54,7 +52,7 @@ fn tool_errors_become_notifications_and_still_validate() {
     assert!(out.stderr.contains("broken.json:4:49: error: invalid JSON"), "{}", out.stderr);
 }
 
-fn sarif_of(out: &common::Output) -> Value {
+fn sarif_of(out: &crate::common::Output) -> Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{}", out.stderr))
 }
 
@@ -93,7 +91,7 @@ fn write_policy_with_many_findings(name: &str, statements: usize) -> std::path::
     let statement = r#"{"Effect": "Allow", "Action": ["iam:PassRole", "s3:*"], "Resource": "*"}"#;
     let mut all = vec![statement; statements];
     all.push(r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#);
-    let path = common::scratch_dir(name).join("many.json");
+    let path = crate::common::scratch_dir(name).join("many.json");
     std::fs::write(&path, format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, all.join(","))).unwrap();
     path
 }

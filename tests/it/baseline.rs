@@ -1,8 +1,6 @@
 //! Baselines: written from a run, then only new findings are reported, whatever lines moved.
 
-mod common;
-
-use common::{Output, check_concise, run, scratch_dir};
+use crate::common::{Output, check_concise, run, scratch_dir};
 
 /// Hermetic: no config above the temp directory applies.
 fn concise(args: &[&str]) -> Output {
@@ -14,7 +12,7 @@ fn a_baseline_round_trip_reports_only_new_findings() {
     let dir = scratch_dir("baseline");
     let policy = dir.join("deploy.json");
     let baseline = dir.join("baseline.json");
-    let original = std::fs::read_to_string(common::repo().join("testdata/cli/admin.json")).unwrap();
+    let original = std::fs::read_to_string(crate::common::repo().join("testdata/cli/admin.json")).unwrap();
     std::fs::write(&policy, &original).unwrap();
     let (policy_arg, baseline_arg) = (policy.to_str().unwrap(), baseline.to_str().unwrap());
 

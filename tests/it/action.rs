@@ -2,21 +2,21 @@
 //! with bash in a fixture repository, with the runner's files (`GITHUB_OUTPUT`, `GITHUB_PATH`)
 //! and the expressions the action uses evaluated here; the upload step, which needs GitHub, is
 //! checked for its pin and its condition. The install step builds iam-lint from this
-//! repository (a release build: slow the first time).
-
-mod common;
+//! repository with the real `cargo install` once (a release build, lighter than users get);
+//! the other runs install the test build's binary through a `cargo` shim.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::sarif_checks::{github_problems, schema};
-use common::{
-    ADMIN_POLICY, SCOPED_POLICY, external_tool, git_repository, release_build_env, repo, run_program, scratch_dir,
+use crate::common::sarif_checks::{github_problems, schema};
+use crate::common::{
+    ADMIN_POLICY, SCOPED_POLICY, cargo_shim, external_tool, git_repository, release_build_env, repo, run_program,
+    scratch_dir, shim_installs,
 };
 use serde_json::Value;
 
 fn action() -> Value {
-    common::yaml::parse(&std::fs::read_to_string(repo().join("action.yml")).unwrap())
+    crate::common::yaml::parse(&std::fs::read_to_string(repo().join("action.yml")).unwrap())
 }
 
 #[test]
@@ -57,9 +57,19 @@ fn upload_step(action: &Value) -> &Value {
         .unwrap()
 }
 
+/// Which `cargo` the install step runs.
+#[derive(Clone, Copy)]
+enum Cargo<'a> {
+    /// The real one: a release build from this repository.
+    Real,
+    /// The shim in this directory, which installs the test build's binary.
+    Shim(&'a Path),
+}
+
 /// A run of the action's steps, as the runner would do them.
-struct Runner {
+struct Runner<'a> {
     bash: PathBuf,
+    cargo: Cargo<'a>,
     workspace: PathBuf,
     temp: PathBuf,
     inputs: BTreeMap<String, String>,
@@ -74,8 +84,8 @@ struct Ran {
     uploaded: bool,
 }
 
-impl Runner {
-    fn new(bash: PathBuf, workspace: &Path, inputs: &[(&str, &str)]) -> Runner {
+impl<'a> Runner<'a> {
+    fn new(bash: PathBuf, cargo: Cargo<'a>, workspace: &Path, inputs: &[(&str, &str)]) -> Runner<'a> {
         let action = action();
         let mut values: BTreeMap<String, String> = action["inputs"]
             .as_object()
@@ -90,6 +100,7 @@ impl Runner {
         std::fs::create_dir_all(&temp).unwrap();
         Runner {
             bash,
+            cargo,
             workspace: workspace.to_owned(),
             temp,
             inputs: values,
@@ -164,8 +175,14 @@ impl Runner {
             .map(|env| env.iter().map(|(k, v)| (k.clone(), self.evaluate(v.as_str().unwrap()))).collect())
             .unwrap_or_default();
         let system_path = std::env::var("PATH").unwrap_or_default();
-        let path = self.path.iter().cloned().chain([system_path]).collect::<Vec<_>>().join(":");
-        env.extend(release_build_env().into_iter().map(|(k, v)| (k.to_owned(), v)));
+        let shim = match self.cargo {
+            Cargo::Real => {
+                env.extend(release_build_env().into_iter().map(|(k, v)| (k.to_owned(), v)));
+                None
+            }
+            Cargo::Shim(dir) => Some(dir.to_str().unwrap().to_owned()),
+        };
+        let path = self.path.iter().cloned().chain(shim).chain([system_path]).collect::<Vec<_>>().join(":");
         env.extend([
             ("GITHUB_OUTPUT".to_owned(), output_file.to_str().unwrap().to_owned()),
             ("GITHUB_PATH".to_owned(), path_file.to_str().unwrap().to_owned()),
@@ -211,7 +228,8 @@ fn the_steps_install_lint_upload_and_fail_the_job_on_findings() {
         ],
     );
 
-    let defaults = Runner::new(bash.clone(), &workspace, &[]).run();
+    // The one real `cargo install` of the suite: the install step works as users run it.
+    let defaults = Runner::new(bash.clone(), Cargo::Real, &workspace, &[]).run();
     let codes: Vec<i32> = defaults.steps.iter().map(|(_, code, _)| *code).collect();
     assert_eq!(codes, [0, 0, 1], "install, lint, then the job fails on the finding: {defaults:#?}");
     assert!(defaults.uploaded, "the upload runs before the failing step");
@@ -233,7 +251,8 @@ fn the_steps_install_lint_upload_and_fail_the_job_on_findings() {
         ("sarif-file", "out/infra.sarif"),
         ("upload", "false"),
     ];
-    let tuned = Runner::new(bash.clone(), &workspace, &inputs).run();
+    let shim = cargo_shim(&dir);
+    let tuned = Runner::new(bash.clone(), Cargo::Shim(&shim), &workspace, &inputs).run();
     let codes: Vec<i32> = tuned.steps.iter().map(|(_, code, _)| *code).collect();
     assert_eq!(codes, [0, 0, 0], "{tuned:#?}");
     assert!(!tuned.uploaded);
@@ -242,7 +261,7 @@ fn the_steps_install_lint_upload_and_fail_the_job_on_findings() {
 
     // Paths split on whitespace: `infra/with space` is two paths, neither there: exit 2, and
     // the SARIF, with the errors as notifications, still written for the upload.
-    let spaced = Runner::new(bash.clone(), &workspace, &[("paths", "infra/with space")]).run();
+    let spaced = Runner::new(bash.clone(), Cargo::Shim(&shim), &workspace, &[("paths", "infra/with space")]).run();
     let (_, code, output) = spaced.steps.last().unwrap();
     assert_eq!(*code, 2, "{spaced:#?}");
     assert!(output.contains("could not lint every input (exit 2)"), "{output}");
@@ -252,9 +271,19 @@ fn the_steps_install_lint_upload_and_fail_the_job_on_findings() {
 
     // A bad input stops iam-lint before any report: the stale one is gone, nothing is
     // uploaded, and the job fails with iam-lint's exit code.
-    let typo = Runner::new(bash, &workspace, &[("fail-on", "errors")]).run();
+    let typo = Runner::new(bash, Cargo::Shim(&shim), &workspace, &[("fail-on", "errors")]).run();
     let codes: Vec<i32> = typo.steps.iter().map(|(_, code, _)| *code).collect();
     assert_eq!(codes, [0, 0, 2], "{typo:#?}");
     assert!(!typo.uploaded && !workspace.join("iam-lint.sarif").exists(), "{typo:#?}");
     assert!(typo.steps[1].2.contains("invalid value 'errors' for '--fail-on"), "{typo:#?}");
+
+    // The shimmed runs installed as the action says: from its own path, locked, into the
+    // runner's temporary directory.
+    let installs = shim_installs(&shim);
+    let expected = format!(
+        "install --locked --path {} --root {}/iam-lint",
+        repo().display(),
+        workspace.with_extension("runner-temp").display()
+    );
+    assert_eq!(installs, [expected.as_str(); 3], "the install step's commands");
 }

@@ -2,9 +2,7 @@
 //! crashed on (`fuzz/regressions/<target>/`, kept after the fix) and on every fixture, the
 //! fuzzer's seeds: none may panic.
 
-mod common;
-
-use common::{files_below, repo};
+use crate::common::{files_below, repo};
 use iam_lint::fuzz_targets::{check_document, load_rule_pack, parse_json_and_yaml};
 
 type Target = fn(&[u8]);

@@ -4,14 +4,9 @@
 //! them. Every built-in pack and every config in `testdata/` must validate, so a schema that
 //! falls behind the loaders fails.
 
-// The pack schema is one deep `json!` literal.
-#![recursion_limit = "256"]
-
-mod common;
-
 use std::path::Path;
 
-use common::{files_below, repo};
+use crate::common::{files_below, repo};
 use serde_json::{Value, json};
 
 const CHECKS: [&str; 21] = [

@@ -3,11 +3,9 @@
 //! output, and known facts about them hold. Skips, saying so, when the corpus is absent (a
 //! clone of this repository alone); CI always has it.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{repo, run};
+use crate::common::{repo, run};
 use serde_json::Value;
 
 fn corpus(folder: &str) -> Option<PathBuf> {

@@ -34,8 +34,8 @@ fn run_with(args: &[&str], graphical: bool) -> Output {
 }
 
 /// Runs narrated, with `input` as standard input.
-pub fn run_on_stdin(args: &[&str], input: &str) -> Output {
-    run_with_stdin(args, false, input.as_bytes())
+pub fn run_on_stdin(args: &[&str], input: impl AsRef<[u8]>) -> Output {
+    run_with_stdin(args, false, input.as_ref())
 }
 
 fn run_with_stdin(args: &[&str], graphical: bool, mut input: &[u8]) -> Output {
@@ -130,13 +130,74 @@ pub fn git_repository(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
-/// Environment for tests that build iam-lint in release mode as users do (pre-commit, the
-/// action): one build directory under target/ shared between them and between runs, and no
-/// LTO, which would cost a minute per build for no difference in behaviour.
+/// Environment for the one test that builds iam-lint in release mode as users do (`cargo
+/// install`): its own build directory under target/, kept between runs, and a lighter release
+/// profile (no LTO, unoptimised): what is proven is that the install works, not its speed.
 pub fn release_build_env() -> Vec<(&'static str, String)> {
     vec![
         ("CARGO_TARGET_DIR", repo().join("target/release-build-tests").to_str().unwrap().to_owned()),
         ("CARGO_PROFILE_RELEASE_LTO", "false".to_owned()),
-        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16".to_owned()),
+        ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0".to_owned()),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256".to_owned()),
     ]
+}
+
+/// A directory holding a `cargo` that stands in for `cargo install` of this repository (as
+/// the pre-commit hook and the action run it): it checks the command and installs the binary
+/// this test build already made, instead of a release build per test. Every other command
+/// goes to the real cargo. Each install is logged, one line of arguments, to `installs.log`
+/// in the same directory.
+pub fn cargo_shim(dir: &Path) -> PathBuf {
+    let shim_dir = dir.join("cargo-shim");
+    std::fs::create_dir_all(&shim_dir).unwrap();
+    let real_cargo = std::env::var_os("CARGO").map(PathBuf::from).or_else(|| on_path("cargo")).expect("no cargo");
+    let real_cargo = real_cargo.display();
+    let script = format!(
+        r#"#!/bin/sh
+# Written by tests/it/common: `cargo install --path <iam-lint> --root <dir>` copies the test
+# build's binary; anything else runs the real cargo.
+if [ "$1" != install ]; then exec '{real_cargo}' "$@"; fi
+echo "$*" >> '{log}'
+root=; path=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --root) root="$2"; shift ;;
+        --path) path="$2"; shift ;;
+    esac
+    shift
+done
+if [ -z "$root" ] || [ -z "$path" ] || ! grep -q '^name = "iam-lint"$' "$path/Cargo.toml"; then
+    echo "cargo shim: not an install of iam-lint from a path into a root" >&2
+    exit 101
+fi
+mkdir -p "$root/bin" && cp '{binary}' "$root/bin/iam-lint"
+"#,
+        log = shim_dir.join("installs.log").display(),
+        binary = env!("CARGO_BIN_EXE_iam-lint"),
+    );
+    let cargo = shim_dir.join("cargo");
+    std::fs::write(&cargo, script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    shim_dir
+}
+
+/// Where `program` is on the `PATH`.
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(program)).find(|p| p.is_file())
+}
+
+/// `PATH` with `first` in front.
+pub fn path_with(first: &Path) -> String {
+    let rest = std::env::var("PATH").unwrap_or_default();
+    format!("{}:{rest}", first.display())
+}
+
+/// The installs the shim in `shim_dir` made, one line of arguments each.
+pub fn shim_installs(shim_dir: &Path) -> Vec<String> {
+    let log = std::fs::read_to_string(shim_dir.join("installs.log")).unwrap_or_default();
+    log.lines().map(str::to_owned).collect()
 }

@@ -1,11 +1,11 @@
-//! The pre-commit hook, for real: pre-commit builds iam-lint from this repository as its
-//! `.pre-commit-hooks.yaml` says (`cargo install`, release profile) and runs it on a fixture
-//! repository. Slow the first time (a release build); `.ci/run` installs pre-commit.
+//! The pre-commit hook, for real: pre-commit installs iam-lint from this repository as its
+//! `.pre-commit-hooks.yaml` says (`cargo install --path`) and runs it on a fixture repository.
+//! The install is the test build's binary, through a `cargo` shim first on the `PATH` (the
+//! real `cargo install` is tested once, in `action.rs`); `.ci/run` installs pre-commit.
 
-mod common;
-
-use common::{
-    ADMIN_POLICY, SCOPED_POLICY, external_tool, git_repository, release_build_env, repo, run_program, scratch_dir,
+use crate::common::{
+    ADMIN_POLICY, SCOPED_POLICY, cargo_shim, external_tool, git_repository, path_with, repo, run_program, scratch_dir,
+    shim_installs,
 };
 
 #[test]
@@ -24,10 +24,10 @@ fn the_hook_fails_on_a_bad_policy_passes_a_clean_one_and_skips_other_files() {
             ("iam-lint.toml", "exclude = [\"generated/**\"]\n"),
         ],
     );
-    // pre-commit's caches under target/, not the user's.
-    let mut env = release_build_env();
-    env.push(("PRE_COMMIT_HOME", repo().join("target/pre-commit-home").to_str().unwrap().to_owned()));
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // pre-commit's caches in the scratch directory, not the user's: each run installs anew.
+    let shim = cargo_shim(&dir);
+    let home = dir.join("pre-commit-home");
+    let env = [("PRE_COMMIT_HOME", home.to_str().unwrap()), ("PATH", &path_with(&shim))];
     let hook_repo = repo();
     let try_repo = |files: &[&str]| {
         let mut args = vec!["try-repo", hook_repo.to_str().unwrap(), "iam-lint", "--files"];
@@ -48,4 +48,13 @@ fn the_hook_fails_on_a_bad_policy_passes_a_clean_one_and_skips_other_files() {
     assert_eq!(code, 0, "a clean policy passes; the config's exclude applies to named files:\n{out}");
     let hook_line = out.lines().find(|line| line.starts_with("iam-lint")).unwrap_or_default();
     assert!(hook_line.ends_with("Passed"), "{out}");
+
+    // pre-commit installed the hook with `cargo install`, as its rust language does, once per
+    // revision tried: the hook ran the binary so installed.
+    let installs = shim_installs(&shim);
+    assert!(!installs.is_empty(), "pre-commit never ran `cargo install`");
+    assert!(
+        installs.iter().all(|args| args.starts_with("install --bins --root ") && args.ends_with("--path .")),
+        "{installs:?}"
+    );
 }

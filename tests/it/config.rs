@@ -1,9 +1,7 @@
 //! `iam-lint.toml`: found above the linted paths, every key applied, errors pointing into the
 //! file, and the starter file `iam-lint init` writes.
 
-mod common;
-
-use common::{Output, check_concise, run, scratch_dir};
+use crate::common::{Output, check_concise, run, scratch_dir};
 use insta::assert_snapshot;
 
 const PROJECT: &str = "testdata/config/project";

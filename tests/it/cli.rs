@@ -2,9 +2,7 @@
 //! Snapshots live in tests/snapshots; review changes with `cargo insta review` or by reading
 //! the `.snap.new` files.
 
-mod common;
-
-use common::{Output, run, run_graphical};
+use crate::common::{Output, run, run_graphical};
 use insta::assert_snapshot;
 
 const ADMIN: &str = "testdata/cli/admin.json";
@@ -55,7 +53,7 @@ fn json() {
 #[test]
 fn sarif() {
     // `%SRCROOT%` is where the repository is on this machine.
-    let root = common::repo().canonicalize().unwrap();
+    let root = crate::common::repo().canonicalize().unwrap();
     let out = shown(&run(&["check", "--format", "sarif", ADMIN]));
     assert_snapshot!(out.replace(&format!("file://{}/", root.display()), "file://<repository>/"));
 }
