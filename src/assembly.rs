@@ -13,7 +13,7 @@ use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
 
 /// The manifest's name inside an assembly directory.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 
 /// Stages nest assemblies; real apps go two or three deep.
 const MAX_NESTING: usize = 16;
@@ -23,7 +23,7 @@ const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A template found in an assembly.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AssemblyTemplate {
+pub(crate) struct AssemblyTemplate {
     pub path: PathBuf,
 }
 
@@ -70,7 +70,7 @@ struct AssetSource {
 
 /// Is `dir` a cloud assembly? A `manifest.json` with an `artifacts` or `version` key: other
 /// tools write files of that name too (web app manifests, Chrome extensions).
-pub fn is_assembly(dir: &Path) -> bool {
+pub(crate) fn is_assembly(dir: &Path) -> bool {
     let manifest = dir.join(MANIFEST);
     let Ok(meta) = std::fs::metadata(&manifest) else { return false };
     if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
@@ -80,17 +80,17 @@ pub fn is_assembly(dir: &Path) -> bool {
     // Cheap test first: walking a repository asks this of every directory with a manifest.json.
     (text.contains("\"artifacts\"") || text.contains("\"version\""))
         && serde_json::from_str::<serde_json::Value>(&text)
-            .is_ok_and(|v| v.get("artifacts").is_some() || v.get("version").is_some_and(|v| v.is_string()))
+            .is_ok_and(|v| v.get("artifacts").is_some() || v.get("version").is_some_and(serde_json::Value::is_string))
 }
 
 /// Every template of the assembly in `dir` and of the assemblies nested in it, in manifest
 /// order; problems with the manifests become errors and the rest is still listed.
-pub fn templates(dir: &Path, errors: &mut Vec<ToolError>) -> Vec<AssemblyTemplate> {
+pub(crate) fn templates(dir: &Path, errors: &mut Vec<ToolError>) -> Vec<AssemblyTemplate> {
     let mut walk = Walk { templates: Vec::new(), seen: HashSet::new(), errors };
     match dir.canonicalize() {
         Ok(root) => walk.assembly(&root, dir, 0),
         Err(err) => {
-            walk.errors.push(ToolError::in_file(display_path(dir), format!("cannot read: {}", io_reason(&err))))
+            walk.errors.push(ToolError::in_file(display_path(dir), format!("cannot read: {}", io_reason(&err))));
         }
     }
     walk.templates

@@ -33,7 +33,7 @@ struct Entry {
 }
 
 /// A loaded baseline: how many findings of each fingerprint, per file.
-pub struct Baseline {
+pub(crate) struct Baseline {
     root: PathBuf,
     known: BTreeMap<(String, String), usize>,
 }
@@ -53,7 +53,7 @@ fn root_of(baseline: &Path) -> PathBuf {
 
 /// What applying a baseline did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct BaselineCounts {
+pub(crate) struct BaselineCounts {
     /// Baseline entries no finding matched: fixed since.
     pub fixed: usize,
     /// Findings in the baseline, left out of the report, by rule (its index in the run's rule
@@ -63,13 +63,13 @@ pub struct BaselineCounts {
 
 impl BaselineCounts {
     /// Findings in the baseline, left out of the report.
-    pub fn baselined(&self) -> usize {
+    pub(crate) fn baselined(&self) -> usize {
         self.by_rule.values().sum()
     }
 }
 
 /// Records the findings of a run, file by file, for `--write-baseline`.
-pub struct BaselineRecorder {
+pub(crate) struct BaselineRecorder {
     path: PathBuf,
     root: PathBuf,
     files: BTreeMap<String, Vec<Entry>>,
@@ -79,7 +79,7 @@ pub struct BaselineRecorder {
 impl BaselineRecorder {
     /// Checks that `path` can be written before the run, which writes it at the end (an
     /// existing baseline is kept until then: a run stopped halfway must not empty it).
-    pub fn create(path: &Path) -> Result<BaselineRecorder, ToolError> {
+    pub(crate) fn create(path: &Path) -> Result<BaselineRecorder, ToolError> {
         let writable = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
         writable.map_err(|err| cannot_write(path, &err))?;
         let counts = BaselineCounts::default();
@@ -87,7 +87,7 @@ impl BaselineRecorder {
     }
 
     /// Takes the findings of `file` into the baseline: the run reports none of them.
-    pub fn record(&mut self, file: &mut FileReport, rules: &RuleSet) {
+    pub(crate) fn record(&mut self, file: &mut FileReport, rules: &RuleSet) {
         if file.findings.is_empty() {
             return;
         }
@@ -101,7 +101,7 @@ impl BaselineRecorder {
     }
 
     /// Writes the baseline; returns what it left out of the report.
-    pub fn write(mut self) -> Result<BaselineCounts, ToolError> {
+    pub(crate) fn write(mut self) -> Result<BaselineCounts, ToolError> {
         for list in self.files.values_mut() {
             list.sort();
         }
@@ -117,7 +117,7 @@ fn cannot_write(path: &Path, err: &std::io::Error) -> ToolError {
 }
 
 /// A loaded baseline being applied to a run, file by file.
-pub struct BaselineFilter<'a> {
+pub(crate) struct BaselineFilter<'a> {
     baseline: &'a Baseline,
     left: BTreeMap<(String, String), usize>,
     by_rule: BTreeMap<usize, usize>,
@@ -125,7 +125,7 @@ pub struct BaselineFilter<'a> {
 
 impl BaselineFilter<'_> {
     /// Leaves out the findings of `file` the baseline knows.
-    pub fn filter(&mut self, file: &mut FileReport, rules: &RuleSet) {
+    pub(crate) fn filter(&mut self, file: &mut FileReport, rules: &RuleSet) {
         if file.findings.is_empty() {
             return;
         }
@@ -144,13 +144,13 @@ impl BaselineFilter<'_> {
     }
 
     /// What the baseline left out, and its entries no finding matched (fixed since).
-    pub fn counts(self) -> BaselineCounts {
+    pub(crate) fn counts(self) -> BaselineCounts {
         BaselineCounts { fixed: self.left.values().sum(), by_rule: self.by_rule }
     }
 }
 
 impl Baseline {
-    pub fn load(path: &Path) -> Result<Baseline, ToolError> {
+    pub(crate) fn load(path: &Path) -> Result<Baseline, ToolError> {
         let name = display_path(path);
         let text = std::fs::read_to_string(path)
             .map_err(|err| ToolError::in_file(&name, format!("cannot read the baseline: {}", io_reason(&err))))?;
@@ -175,7 +175,7 @@ impl Baseline {
     }
 
     /// Starts applying the baseline to a run.
-    pub fn filter(&self) -> BaselineFilter<'_> {
+    pub(crate) fn filter(&self) -> BaselineFilter<'_> {
         BaselineFilter { baseline: self, left: self.known.clone(), by_rule: BTreeMap::new() }
     }
 }

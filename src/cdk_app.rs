@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use crate::model::{AppFacts, Loc};
 use crate::parse::Node;
 
-pub const CDK_JSON: &str = "cdk.json";
+pub(crate) const CDK_JSON: &str = "cdk.json";
 const CONTEXT_FILE: &str = "cdk.context.json";
 const BOUNDARY_CONTEXT: &str = "@aws-cdk/core:permissionsBoundary";
 
 /// A CDK app whose assembly is linted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CdkApp {
+pub(crate) struct CdkApp {
     /// Its `cdk.json`, as the user reaches it.
     pub config: PathBuf,
     pub assembly: PathBuf,
@@ -26,7 +26,7 @@ pub struct CdkApp {
 }
 
 /// Where the app of `cdk_json` writes its assembly: cdk.json's `output`, else `cdk.out`.
-pub fn output_dir(cdk_json: &Path) -> PathBuf {
+pub(crate) fn output_dir(cdk_json: &Path) -> PathBuf {
     let configured = std::fs::read_to_string(cdk_json).ok().and_then(|text| {
         let json: serde_json::Value = serde_json::from_str(&text).ok()?;
         json.get("output")?.as_str().map(str::to_owned)
@@ -37,7 +37,7 @@ pub fn output_dir(cdk_json: &Path) -> PathBuf {
 /// The app that wrote the assembly in `dir`: the nearest `cdk.json` above it whose output
 /// directory is `dir`. Only the path's own ancestors are looked at, so a `cdk.json` above the
 /// directory iam-lint runs in is not read.
-pub fn app_of(dir: &Path) -> Option<CdkApp> {
+pub(crate) fn app_of(dir: &Path) -> Option<CdkApp> {
     let assembly = dir.canonicalize().ok()?;
     let config = dir.ancestors().skip(1).find_map(|ancestor| {
         let ancestor = if ancestor.as_os_str().is_empty() { Path::new(".") } else { ancestor };
@@ -56,7 +56,7 @@ pub fn app_of(dir: &Path) -> Option<CdkApp> {
 
 /// The app's facts, located in its parsed `cdk.json`; `unbounded` are the roles and users of
 /// its assembly without a permissions boundary.
-pub fn app_facts(app: &CdkApp, root: &Node, unbounded: Vec<String>) -> AppFacts {
+pub(crate) fn app_facts(app: &CdkApp, root: &Node, unbounded: Vec<String>) -> AppFacts {
     let at = match root.get("context") {
         Some(member) => Loc { pointer: "/context".into(), span: member.key_span },
         None => Loc { pointer: String::new(), span: root.span },

@@ -19,13 +19,13 @@ use crate::model::Kind;
     after_help = "Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage, input or rule-pack errors.",
     disable_help_subcommand = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Lint policy files and directories
     Check(Box<CheckArgs>),
     /// List every rule: id, name, severity, pack and summary
@@ -43,35 +43,35 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete in
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// The page of this subcommand (`iam-lint-check(1)`) instead of the overview
     #[arg(value_name = "SUBCOMMAND")]
     pub subcommand: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Replace an existing iam-lint.toml
     #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct CatalogArgs {
+pub(crate) struct CatalogArgs {
     /// An action (s3:GetObject) or a glob (s3:Get*) to look up
     #[arg(value_name = "ACTION")]
     pub action: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Files and directories to lint; directories are walked, honouring .gitignore; `-` reads
     /// standard input [default: .]
     #[arg(value_name = "PATH")]
@@ -196,7 +196,7 @@ fn parse_category(value: &str) -> Result<String, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// Also load this rule pack (repeatable)
     #[arg(long = "rules", value_name = "FILE")]
     pub rule_packs: Vec<PathBuf>,
@@ -207,7 +207,7 @@ pub struct RulesArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RulesFormat {
+pub(crate) enum RulesFormat {
     /// One line per rule
     Table,
     /// Every rule's metadata
@@ -217,7 +217,7 @@ pub enum RulesFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// Rule id, such as LP003
     #[arg(value_name = "RULE")]
     pub rule: String,
@@ -228,7 +228,7 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// Diagnostics with the source snippet (plain text when not a terminal)
     Human,
     /// One line per finding: path:line:column: id severity message
@@ -242,7 +242,7 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Error,
     Warning,
     Note,
@@ -251,7 +251,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn threshold(self) -> Option<Severity> {
+    pub(crate) fn threshold(self) -> Option<Severity> {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -262,7 +262,7 @@ impl FailOn {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
+pub(crate) enum KindArg {
     Identity,
     Resource,
     Trust,

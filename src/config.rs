@@ -23,7 +23,7 @@ use crate::source::Span;
 use crate::suppress::{AppliesTo, Dialect, Suppression};
 
 /// The names a config file may have, in the order they are looked for in each directory.
-pub const CONFIG_NAMES: [&str; 2] = ["iam-lint.toml", ".iam-lint.toml"];
+pub(crate) const CONFIG_NAMES: [&str; 2] = ["iam-lint.toml", ".iam-lint.toml"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -69,14 +69,14 @@ struct RawSuppress {
 
 /// A rule id (or prefix) as written in the config, with where.
 #[derive(Debug, Clone)]
-pub struct Named<T> {
+pub(crate) struct Named<T> {
     pub value: T,
     pub span: Span,
 }
 
 /// The validated settings of one config file.
 #[derive(Debug)]
-pub struct Config {
+pub(crate) struct Config {
     /// The file, as shown in errors.
     pub file: String,
     text: Arc<str>,
@@ -99,21 +99,21 @@ pub struct Config {
 }
 
 /// What `max-file-size` and `--max-file-size` accept, in MiB.
-pub const MAX_FILE_SIZE_MIB: std::ops::RangeInclusive<u64> = 1..=1024;
+pub(crate) const MAX_FILE_SIZE_MIB: std::ops::RangeInclusive<u64> = 1..=1024;
 
 /// What `iam-lint init` writes: every setting, commented out, with what it does.
-pub const STARTER: &str = include_str!("config_starter.toml");
+pub(crate) const STARTER: &str = include_str!("config_starter.toml");
 
 /// The config that applies to `paths`: the nearest one above the first path (or the current
 /// directory).
-pub fn find_config(paths: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_config(paths: &[PathBuf]) -> Option<PathBuf> {
     let start = paths.first().map_or_else(|| PathBuf::from("."), |p| absolute(p));
     let start = if start.is_dir() { start } else { start.parent()?.to_owned() };
     start.ancestors().find_map(|dir| CONFIG_NAMES.iter().map(|name| dir.join(name)).find(|p| p.is_file()))
 }
 
 /// Reads and validates the config at `path`.
-pub fn load_config(path: &Path) -> Result<Config, Vec<ToolError>> {
+pub(crate) fn load_config(path: &Path) -> Result<Config, Vec<ToolError>> {
     let file = display_path(path);
     let text = std::fs::read_to_string(path)
         .map_err(|err| vec![ToolError::in_file(&file, format!("cannot read the config: {}", io_reason(&err)))])?;
@@ -268,7 +268,7 @@ impl Config {
 
     /// Checks what the config says about rules against `rules` and applies it: severities and
     /// parameters. Selection is the caller's, with the command line's.
-    pub fn apply(&self, rules: &mut RuleSet) -> Result<(), Vec<ToolError>> {
+    pub(crate) fn apply(&self, rules: &mut RuleSet) -> Result<(), Vec<ToolError>> {
         let mut errors = Vec::new();
         let selectors = self.select.iter().flatten().chain(&self.ignore);
         for selector in selectors {
@@ -301,25 +301,25 @@ impl Config {
     }
 
     /// Is `path` (a file found while walking) left out by `exclude`/`include`?
-    pub fn excludes(&self, path: &Path) -> bool {
+    pub(crate) fn excludes(&self, path: &Path) -> bool {
         let Some(relative) = self.relative(path) else { return false };
         self.exclude.is_match(&relative) || self.include.as_ref().is_some_and(|include| !include.is_match(&relative))
     }
 
     /// The `[[suppress]]` entries for the file at `path`, with their index in the config.
-    pub fn suppressions_for(&self, path: &Path) -> Vec<(usize, &Suppression)> {
+    pub(crate) fn suppressions_for(&self, path: &Path) -> Vec<(usize, &Suppression)> {
         let Some(relative) = self.relative(path) else { return Vec::new() };
         let entries = self.suppress.iter().enumerate();
         entries.filter(|(_, (paths, _))| paths.is_match(&relative)).map(|(i, (_, s))| (i, s)).collect()
     }
 
     /// The config file's text, for findings and notices about its suppressions.
-    pub fn source(&self) -> crate::source::Source {
+    pub(crate) fn source(&self) -> crate::source::Source {
         crate::source::Source { name: self.file.clone(), text: self.text.clone() }
     }
 
     /// The kind `[kinds]` gives a bare policy file at `path`.
-    pub fn kind_of(&self, path: &Path) -> Option<Kind> {
+    pub(crate) fn kind_of(&self, path: &Path) -> Option<Kind> {
         let relative = self.relative(path)?;
         self.kinds.iter().find(|(_, globs)| globs.is_match(&relative)).map(|(kind, _)| *kind)
     }

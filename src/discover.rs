@@ -15,7 +15,7 @@ use crate::model::Kind;
 
 /// A file to lint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Input {
+pub(crate) struct Input {
     pub path: PathBuf,
     /// Named on the command line: if it is not a policy, the user must be told.
     pub explicit: bool,
@@ -33,7 +33,7 @@ impl Input {
     }
 
     /// Standard input, reported as `name`.
-    pub fn stdin(name: PathBuf, contents: Vec<u8>) -> Input {
+    pub(crate) fn stdin(name: PathBuf, contents: Vec<u8>) -> Input {
         Input { path: name, explicit: true, assembly: None, kind: None, contents: Some(Arc::from(contents)) }
     }
 }
@@ -48,7 +48,7 @@ fn has_lintable_extension(path: &Path) -> bool {
 
 /// The files to lint, and what the user should know about the ones left out.
 #[derive(Debug, Default)]
-pub struct Discovery {
+pub(crate) struct Discovery {
     pub inputs: Vec<Input>,
     pub notes: Vec<String>,
     /// The cloud assemblies linted: their templates are judged together where one names
@@ -58,7 +58,7 @@ pub struct Discovery {
 
 /// A cloud assembly whose templates are linted.
 #[derive(Debug)]
-pub struct LintedAssembly {
+pub(crate) struct LintedAssembly {
     /// Its directory, resolved.
     pub canonical: PathBuf,
     /// The CDK app that wrote it, when its `cdk.json` is found.
@@ -66,19 +66,19 @@ pub struct LintedAssembly {
 }
 
 /// Expands `paths` into files; paths that do not exist become errors.
-pub fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolError>) -> Discovery {
+pub(crate) fn discover(paths: &[PathBuf], honour_ignores: bool, errors: &mut Vec<ToolError>) -> Discovery {
     let mut found = Discovery::default();
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() && assembly::is_assembly(path) => add_assembly(path, &mut found, errors),
             Ok(meta) if meta.is_dir() => walk(path, honour_ignores, &mut found, errors),
             Ok(_) if is_assembly_manifest(path) => {
-                add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found, errors)
+                add_assembly(path.parent().unwrap_or(Path::new(".")), &mut found, errors);
             }
             Ok(_) if path.file_name().is_some_and(|name| name == CDK_JSON) => add_app(path, &mut found, errors),
             Ok(_) => found.inputs.push(Input::found(path.clone(), true, None)),
             Err(err) => {
-                errors.push(ToolError::in_file(display_path(path), format!("cannot read: {}", io_reason(&err))))
+                errors.push(ToolError::in_file(display_path(path), format!("cannot read: {}", io_reason(&err))));
             }
         }
     }
@@ -134,7 +134,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let assembly = is_dir && entry.depth() > 0 && assembly::is_assembly(entry.path());
             if assembly {
-                seen.lock().unwrap_or_else(|e| e.into_inner()).push(entry.path().to_owned());
+                seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(entry.path().to_owned());
             }
             !assembly
         })
@@ -155,7 +155,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
             Err(err) => errors.push(ToolError::general(format!("while walking {}: {err}", display_path(root)))),
         }
     }
-    let assemblies = std::mem::take(&mut *assemblies.lock().unwrap_or_else(|e| e.into_inner()));
+    let assemblies = std::mem::take(&mut *assemblies.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     for dir in &assemblies {
         add_assembly(dir, found, errors);
     }
@@ -173,7 +173,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
 
 /// How a path is shown and written into reports: relative to the current directory when it
 /// is inside it, without `.` and with `..` resolved lexically, with forward slashes.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let relative = match std::env::current_dir() {
         Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).ok(),
         _ => None,
@@ -201,7 +201,7 @@ pub fn display_path(path: &Path) -> String {
 }
 
 /// An I/O error's reason without the OS error number, which differs between systems.
-pub fn io_reason(err: &std::io::Error) -> String {
+pub(crate) fn io_reason(err: &std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

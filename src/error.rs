@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::source::Span;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ToolError {
+pub(crate) struct ToolError {
     /// The file the error is about, as shown to users; `None` for usage errors.
     pub file: Option<String>,
     /// The file's text, when the error points into it.
@@ -17,19 +17,19 @@ pub struct ToolError {
 }
 
 impl ToolError {
-    pub fn general(message: impl Into<String>) -> Self {
+    pub(crate) fn general(message: impl Into<String>) -> Self {
         Self { file: None, text: None, span: None, message: message.into(), help: None }
     }
 
-    pub fn in_file(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn in_file(file: impl Into<String>, message: impl Into<String>) -> Self {
         Self { file: Some(file.into()), ..Self::general(message) }
     }
 
-    pub fn at(file: impl Into<String>, text: Arc<str>, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn at(file: impl Into<String>, text: Arc<str>, span: Span, message: impl Into<String>) -> Self {
         Self { file: Some(file.into()), text: Some(text), span: Some(span), message: message.into(), help: None }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }

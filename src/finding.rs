@@ -8,14 +8,14 @@ use crate::model::{Kind, Loc};
 /// SARIF's levels, most severe first in `Ord`'s reverse: `Error > Warning > Note`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Note,
     Warning,
     Error,
 }
 
 impl Severity {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Severity::Note => "note",
             Severity::Warning => "warning",
@@ -23,13 +23,13 @@ impl Severity {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Severity> {
+    pub(crate) fn from_name(name: &str) -> Option<Severity> {
         [Severity::Note, Severity::Warning, Severity::Error].into_iter().find(|s| s.name() == name)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Index of the rule in the run's rule set.
     pub rule: usize,
     pub severity: Severity,
@@ -52,7 +52,7 @@ impl Finding {
     /// The finding's line-independent key (SARIF `partialFingerprints`, baselines): rule,
     /// file, anchor (the JSON pointer, statements named by `Sid`) and the offending text.
     /// Lines may move, and statements with a `Sid` may be added or reordered; the key stays.
-    pub fn fingerprint(&self, rule_id: &str, file: &str) -> String {
+    pub(crate) fn fingerprint(&self, rule_id: &str, file: &str) -> String {
         fingerprint(&[rule_id, file, &self.anchor, &self.element])
     }
 }
@@ -72,7 +72,7 @@ fn fingerprint(parts: &[&str]) -> String {
 
 /// A finding's place in a CloudFormation template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Origin {
+pub(crate) struct Origin {
     pub logical_id: String,
     /// The path below the resource, dotted: `Properties.Policies.0.PolicyDocument`.
     pub property_path: String,

@@ -2,7 +2,7 @@
 //! case-insensitively, ARNs case-sensitively, so every function takes the case rule.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Case {
+pub(crate) enum Case {
     Sensitive,
     Insensitive,
 }
@@ -48,7 +48,7 @@ fn with_symbols<R>(a: &str, b: &str, f: impl Fn(&[u8], &[u8]) -> R, g: impl Fn(&
     }
 }
 
-pub fn has_wildcard(pattern: &str) -> bool {
+pub(crate) fn has_wildcard(pattern: &str) -> bool {
     pattern.contains(['*', '?'])
 }
 
@@ -62,14 +62,14 @@ fn too_long(a: &str, b: &str) -> bool {
 }
 
 /// Is there a string both patterns match? `false` for patterns too long to compare.
-pub fn intersects(a: &str, b: &str, case: Case) -> bool {
+pub(crate) fn intersects(a: &str, b: &str, case: Case) -> bool {
     !too_long(a, b) && with_symbols(a, b, |a, b| intersects_in(a, b, case), |a, b| intersects_in(a, b, case))
 }
 
 /// As [`intersects`], where some stars of `b` cannot take some characters: `forbids(j, c)`
 /// says the star at `b`'s `j`-th character cannot take `c`. ARN templates use it: a
 /// partition or account takes no `:`, a bucket name no `/`.
-pub fn intersects_restricted(a: &str, b: &str, case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
+pub(crate) fn intersects_restricted(a: &str, b: &str, case: Case, forbids: &dyn Fn(usize, char) -> bool) -> bool {
     !too_long(a, b)
         && with_symbols(a, b, |a, b| restricted_in(a, b, case, forbids), |a, b| restricted_in(a, b, case, forbids))
 }
@@ -175,7 +175,7 @@ fn intersects_dp<T: Symbol>(a: &[T], b: &[T], case: Case, forbids: &dyn Fn(usize
 /// text in which its own `*` may only be matched by a `*` of `outer` and its `?` by a `?` or
 /// `*`. That answers every case IAM policies use (`iam:*` covers `iam:Pass*`).
 /// `false` for patterns too long to compare.
-pub fn covers(outer: &str, inner: &str, case: Case) -> bool {
+pub(crate) fn covers(outer: &str, inner: &str, case: Case) -> bool {
     !too_long(outer, inner) && with_symbols(outer, inner, |p, t| covers_in(p, t, case), |p, t| covers_in(p, t, case))
 }
 

@@ -22,7 +22,7 @@ use crate::suppress::{self, Suppressed, Suppression, template_suppressions};
 
 /// Larger files are refused: no policy or template comes near it (CloudFormation's own limit
 /// is 1 MB), and it bounds memory.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Words one of which any policy or template contains. A walked file without them that fails
 /// to parse is someone else's data (a Helm chart, a JSON5 config), not an error to report.
@@ -30,7 +30,7 @@ const IAM_WORDS: [&str; 3] = ["Statement", "Resources", "AWSTemplateFormatVersio
 
 /// What linting one file found.
 #[derive(Debug)]
-pub struct FileReport {
+pub(crate) struct FileReport {
     pub source: Source,
     /// Sorted by position, then rule id.
     pub findings: Vec<Finding>,
@@ -49,7 +49,7 @@ pub struct FileReport {
 
 /// What the checks of a whole cloud assembly need of one of its templates.
 #[derive(Debug, Default)]
-pub struct TemplateSummary {
+pub(crate) struct TemplateSummary {
     /// Roles and users without a permissions boundary, by construct path (or logical id).
     pub unbounded_principals: Vec<String>,
     /// Names of the managed policies its principals use as a boundary.
@@ -59,7 +59,7 @@ pub struct TemplateSummary {
 }
 
 impl FileReport {
-    pub fn empty(source: Source, errors: Vec<ToolError>) -> FileReport {
+    pub(crate) fn empty(source: Source, errors: Vec<ToolError>) -> FileReport {
         let summary = TemplateSummary::default();
         let (findings, suppressed, notices) = (Vec::new(), Vec::new(), Vec::new());
         FileReport { source, findings, suppressed, errors, notices, policies: 0, summary, config_entries: Vec::new() }
@@ -67,14 +67,14 @@ impl FileReport {
 
     /// Anything to show: findings (suppressed ones too, for `--include-suppressed`), errors or
     /// notices.
-    pub fn has_output(&self) -> bool {
+    pub(crate) fn has_output(&self) -> bool {
         !self.findings.is_empty() || !self.suppressed.is_empty() || !self.errors.is_empty() || !self.notices.is_empty()
     }
 }
 
 /// How every file of a run is linted.
 #[derive(Clone, Copy)]
-pub struct LintOptions<'a> {
+pub(crate) struct LintOptions<'a> {
     pub rules: &'a RuleSet,
     /// Overrides what a bare policy's shape suggests (`--kind`).
     pub kind: Option<Kind>,
@@ -99,7 +99,7 @@ static NO_NAMES: BTreeSet<String> = BTreeSet::new();
 impl<'a> LintOptions<'a> {
     /// The options of a run with `rules` over `assemblies` and nothing else set: no config,
     /// parameter values or `--kind`.
-    pub fn with_rules(rules: &'a RuleSet, assemblies: &'a [LintedAssembly]) -> LintOptions<'a> {
+    pub(crate) fn with_rules(rules: &'a RuleSet, assemblies: &'a [LintedAssembly]) -> LintOptions<'a> {
         LintOptions {
             rules,
             kind: None,
@@ -114,7 +114,7 @@ impl<'a> LintOptions<'a> {
 }
 
 /// Lints one file; `None` when a walked file turns out not to be ours.
-pub fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport> {
+pub(crate) fn lint_file(input: &Input, options: &LintOptions<'_>) -> Option<FileReport> {
     let rules = options.rules;
     let name = display_path(&input.path);
     let read = match &input.contents {
@@ -250,7 +250,7 @@ fn unbounded_principals(root: &Node, facts: &TemplateFacts, parameters: &Paramet
 
 /// Checks the `cdk.json` of a CDK app, given the roles and users of its assembly that have no
 /// permissions boundary.
-pub fn lint_app(app: &CdkApp, unbounded: Vec<String>, rules: &RuleSet) -> FileReport {
+pub(crate) fn lint_app(app: &CdkApp, unbounded: Vec<String>, rules: &RuleSet) -> FileReport {
     let name = display_path(&app.config);
     let text = match read_bounded(&app.config, DEFAULT_MAX_FILE_BYTES) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -307,7 +307,7 @@ fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, ReadError
 }
 
 /// Standard input (`iam-lint check -`), with the limit a file has.
-pub fn read_stdin(stdin: &mut dyn Read, limit: u64) -> Result<Vec<u8>, String> {
+pub(crate) fn read_stdin(stdin: &mut dyn Read, limit: u64) -> Result<Vec<u8>, String> {
     match read_at_most(stdin, 0, limit) {
         Ok(Some(bytes)) => Ok(bytes),
         Ok(None) => Err(format!("standard input is over {}", limit_text(limit))),

@@ -24,7 +24,7 @@ use crate::suppress;
 const CHUNK_FILES_PER_THREAD: usize = 32;
 
 /// What a run counted; its reports went out as they came.
-pub struct RunCounts {
+pub(crate) struct RunCounts {
     pub files_checked: usize,
     pub policies: usize,
 }
@@ -124,7 +124,11 @@ impl Plan {
 
 /// Lints every file of `discovery`, handing each report with something to show to `emit`, in
 /// path order; the config's own report, judged once every file has used it, comes last.
-pub fn lint_all(discovery: &Discovery, options: &LintOptions<'_>, emit: &mut dyn FnMut(FileReport)) -> RunCounts {
+pub(crate) fn lint_all(
+    discovery: &Discovery,
+    options: &LintOptions<'_>,
+    emit: &mut dyn FnMut(FileReport),
+) -> RunCounts {
     let chunk_files = CHUNK_FILES_PER_THREAD * rayon::current_num_threads();
     // Reports are written here while a thread of its own lints the next chunk; the channel's
     // bound keeps a slow writer (a terminal) from letting reports pile up.

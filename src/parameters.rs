@@ -31,7 +31,7 @@ struct CliParameter {
     value: Option<String>,
 }
 
-pub fn load_parameters(pairs: &[String], files: &[PathBuf]) -> Result<ParameterValues, Vec<ToolError>> {
+pub(crate) fn load_parameters(pairs: &[String], files: &[PathBuf]) -> Result<ParameterValues, Vec<ToolError>> {
     let mut values = ParameterValues::new();
     let mut errors = Vec::new();
     for path in files {

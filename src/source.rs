@@ -5,20 +5,20 @@ use std::sync::Arc;
 
 /// A half-open byte range `[start, end)` into a [`Source`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Span {
+pub(crate) struct Span {
     pub start: usize,
     pub end: usize,
 }
 
 impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
+    pub(crate) fn new(start: usize, end: usize) -> Self {
         Self { start, end }
     }
 }
 
 /// One input: where it came from, how to show its name, and its text.
 #[derive(Debug)]
-pub struct Source {
+pub(crate) struct Source {
     /// The name shown to users and written into reports: relative, with forward slashes.
     pub name: String,
     pub text: Arc<str>,
@@ -26,13 +26,13 @@ pub struct Source {
 
 /// A 1-based line and column; columns count Unicode code points (SARIF `unicodeCodePoints`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LineCol {
+pub(crate) struct LineCol {
     pub line: usize,
     pub column: usize,
 }
 
 /// Line starts of one text, so that many offsets convert in `O(log lines)` each.
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
     /// Per line: only ASCII, so a column is a byte difference. Keeps many findings on one long
@@ -41,7 +41,7 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let ends = line_starts.iter().skip(1).copied().chain([text.len()]);
@@ -51,7 +51,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The line and column of a byte offset (clamped to the text, and to a char boundary).
-    pub fn line_col(&self, offset: usize) -> LineCol {
+    pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;

@@ -9,7 +9,7 @@ use crate::glob::{self, Case};
 /// account take no `:` or `/`, and a last variable that another resource type of the service
 /// extends with `/...` (a bucket, which objects extend) takes no `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArnPattern {
+pub(crate) struct ArnPattern {
     glob: String,
     /// Character index of the colon that ends `arn:partition:service:region:account`.
     header_end: usize,
@@ -18,7 +18,7 @@ pub struct ArnPattern {
 }
 
 impl ArnPattern {
-    pub fn from_template(template: &str) -> ArnPattern {
+    pub(crate) fn from_template(template: &str) -> ArnPattern {
         let glob = without_placeholders(template, "*");
         let header_end = glob.chars().enumerate().filter(|&(_, c)| c == ':').nth(4).map_or(0, |(i, _)| i);
         ArnPattern { glob, header_end, segment: None }
@@ -38,7 +38,7 @@ impl ArnPattern {
 
     /// Could `resource` (a glob whose placeholders, `<Bucket.Arn>` or `${AWS::Region}`, are
     /// already `*`) name a resource of this type?
-    pub fn admits(&self, resource: &str) -> bool {
+    pub(crate) fn admits(&self, resource: &str) -> bool {
         let forbids = |j: usize, c: char| {
             (j < self.header_end && (c == ':' || c == '/')) || (Some(j) == self.segment && c == '/')
         };
@@ -48,7 +48,7 @@ impl ArnPattern {
 
 /// `text` with each `${Variable}` (catalog templates, CloudFormation `!Sub`) and `<Name>`
 /// (catalog keys, unresolved CloudFormation values) replaced by `with`.
-pub fn without_placeholders(text: &str, with: &str) -> String {
+pub(crate) fn without_placeholders(text: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     loop {
@@ -72,7 +72,7 @@ pub fn without_placeholders(text: &str, with: &str) -> String {
 /// Does a condition key written in a policy match a catalog key, whose templated parts
 /// (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`, and Secrets Manager's
 /// `secretsmanager:ResourceTag/tag-key`) take any text? Key names compare case-insensitively.
-pub fn key_template_matches(template: &str, key: &str) -> bool {
+pub(super) fn key_template_matches(template: &str, key: &str) -> bool {
     if glob::has_wildcard(key) {
         return false;
     }
@@ -110,11 +110,11 @@ fn actions_named<'s: 'n, 'n>(service: &'s Service, name: &'n str) -> Box<dyn Ite
 }
 
 /// The claims of a web identity token that IAM offers as condition keys for any provider.
-pub const WEB_IDENTITY_CLAIMS: [&str; 5] = ["aud", "sub", "amr", "azp", "oaud"];
+pub(super) const WEB_IDENTITY_CLAIMS: [&str; 5] = ["aud", "sub", "amr", "azp", "oaud"];
 
 impl Catalog {
     /// The actions an action glob (`s3:Get*`, `*:Describe*`, `*`) names.
-    pub fn expand(&self, pattern: &str) -> Vec<(&Service, &Action)> {
+    pub(crate) fn expand(&self, pattern: &str) -> Vec<(&Service, &Action)> {
         let (action_part, services) = self.services_named(pattern);
         services
             .into_iter()
@@ -123,7 +123,7 @@ impl Catalog {
     }
 
     /// Does an action glob name at least one real action? Stops at the first.
-    pub fn names_any(&self, pattern: &str) -> bool {
+    pub(crate) fn names_any(&self, pattern: &str) -> bool {
         let (action_part, services) = self.services_named(pattern);
         services.into_iter().any(|service| actions_named(service, action_part).next().is_some())
     }
@@ -141,7 +141,7 @@ impl Catalog {
 
     /// Is `key` a condition key any of `services` (or every service, for global keys)
     /// defines?
-    pub fn knows_condition_key(&self, key: &str, services: &[&Service]) -> bool {
+    pub(crate) fn knows_condition_key(&self, key: &str, services: &[&Service]) -> bool {
         let (prefix, _) = key.split_once(':').unwrap_or((key, ""));
         let global = self.global_keys.iter().any(|k| key_template_matches(k.name, key));
         let of_service = || {
@@ -168,18 +168,18 @@ impl Catalog {
     }
 
     /// Is `prefix` an identity provider the catalog knows (`token.actions.githubusercontent.com`)?
-    pub fn knows_provider(&self, prefix: &str) -> bool {
+    pub(crate) fn knows_provider(&self, prefix: &str) -> bool {
         self.foreign_key_prefixes.iter().any(|(foreign, _)| covers_prefix(foreign, prefix))
     }
 
     /// The existing action of `service` closest to `name`, for "did you mean".
-    pub fn nearest_action<'a>(&'a self, service: &'a Service, name: &str) -> Option<&'a str> {
+    pub(crate) fn nearest_action<'a>(&'a self, service: &'a Service, name: &str) -> Option<&'a str> {
         nearest(service.actions().iter().map(|a| a.name), name)
     }
 
     /// The global condition key closest to `key`, with `key`'s own tag name where the global
     /// key is a template (`aws:PrincipalTags/team` -> `aws:PrincipalTag/team`).
-    pub fn nearest_global_key(&self, key: &str) -> Option<String> {
+    pub(crate) fn nearest_global_key(&self, key: &str) -> Option<String> {
         match key.split_once('/') {
             Some((head, tail)) => {
                 let templated = self.global_keys.iter().filter_map(|k| k.name.split_once('/').map(|(h, _)| h));
@@ -192,7 +192,7 @@ impl Catalog {
     }
 
     /// The existing service prefix closest to `prefix`.
-    pub fn nearest_service(&self, prefix: &str) -> Option<&str> {
+    pub(crate) fn nearest_service(&self, prefix: &str) -> Option<&str> {
         nearest(self.services.iter().map(|s| s.prefix), prefix)
     }
 }
@@ -200,7 +200,7 @@ impl Catalog {
 /// The candidate with the smallest edit distance, when it is close enough to be a typo.
 /// Called for every unknown name, over hundreds of candidates: a candidate whose length
 /// alone puts it out of reach is skipped, and a distance is given up once it is too large.
-pub fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
     let limit = (wanted.len() / 3).max(2);
     let mut rows = EditRows::default();
     candidates

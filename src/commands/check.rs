@@ -142,7 +142,7 @@ impl KnownFindings<'_> {
     }
 }
 
-pub fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
+pub(super) fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
     let started = Instant::now();
     let inputs = Inputs::of(&args)?;
     let config = run_config(&args, &inputs)?;

@@ -18,7 +18,7 @@ use crate::report::{self, HumanStyle};
 use crate::rules::RuleSet;
 use crate::{Exit, Io};
 
-pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
+pub(crate) fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -80,7 +80,7 @@ fn man_page(args: &ManArgs, io: &mut Io<'_>) -> Result<Exit, Vec<ToolError>> {
         None => command,
         Some(name) => {
             let Some(subcommand) = command.find_subcommand(name) else {
-                let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+                let names: Vec<&str> = command.get_subcommands().map(clap::Command::get_name).collect();
                 let error = ToolError::general(format!("no subcommand is named `{name}`"))
                     .with_help(format!("the subcommands are {}", names.join(", ")));
                 return Err(vec![error]);

@@ -54,13 +54,13 @@ const SITES: &[Site] = &[
 const IMPLICIT_RESOURCE_TYPES: [&str; 1] = ["AWS::ECR::Repository"];
 
 /// Is this tree a CloudFormation template?
-pub fn is_template(root: &Node) -> bool {
+pub(crate) fn is_template(root: &Node) -> bool {
     root.get("AWSTemplateFormatVersion").is_some() || root.get("Resources").is_some_and(|r| r.value.is_object())
 }
 
 /// Every policy document in the template's resources, in source order, with the principals
 /// they belong to and what could not be checked.
-pub fn template_extraction(
+pub(super) fn template_extraction(
     root: &Node,
     text: &str,
     values: &ParameterValues,

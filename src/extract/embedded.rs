@@ -7,7 +7,7 @@ use crate::parse::{Node, Syntax, Value, parse};
 use crate::source::Span;
 
 /// The policy document a string-valued property holds, or `None` when it holds none.
-pub fn embedded_document(node: &Node, template: &Template<'_>, text: &str) -> Option<Node> {
+pub(super) fn embedded_document(node: &Node, template: &Template<'_>, text: &str) -> Option<Node> {
     // `!Sub` over a literal: parse the literal itself, so that its text lines up with the
     // file; its `${Name}` references read as placeholders.
     let literal = match &node.value {

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use crate::parse::{Node, Value};
 
 /// Parameter values given on the command line (`--parameter`, `--parameters`), by name.
-pub type ParameterValues = BTreeMap<String, String>;
+pub(crate) type ParameterValues = BTreeMap<String, String>;
 
 /// What the resolver reads from the template.
 #[derive(Clone, Copy)]
-pub struct Template<'a> {
+pub(super) struct Template<'a> {
     pub parameters: Option<&'a Node>,
     pub mappings: Option<&'a Node>,
     pub conditions: Option<&'a Node>,
@@ -26,7 +26,7 @@ pub struct Template<'a> {
 
 /// No parameter values given.
 #[cfg(test)]
-pub static NO_VALUES: ParameterValues = BTreeMap::new();
+pub(super) static NO_VALUES: ParameterValues = BTreeMap::new();
 
 /// The items of an array, or the node itself as a list of one.
 fn list(node: &Node) -> &[Node] {
@@ -47,7 +47,7 @@ fn call(node: &Node) -> Option<(&str, &Node)> {
 }
 
 impl<'a> Template<'a> {
-    pub fn of(root: &'a Node, values: &'a ParameterValues) -> Template<'a> {
+    pub(super) fn of(root: &'a Node, values: &'a ParameterValues) -> Template<'a> {
         let section = |name: &str| root.get(name).map(|m| &m.value);
         Template {
             parameters: section("Parameters"),
@@ -62,7 +62,7 @@ impl<'a> Template<'a> {
     /// A template without parameters, mappings or conditions: for a policy in a JSON string,
     /// whose placeholders are already resolved.
     #[cfg(test)]
-    pub fn empty() -> Template<'static> {
+    pub(super) fn empty() -> Template<'static> {
         Template {
             parameters: None,
             mappings: None,
@@ -74,7 +74,7 @@ impl<'a> Template<'a> {
     }
 
     /// This template, deciding `Fn::If` by the parameters where they allow it.
-    pub fn deciding(self) -> Template<'a> {
+    pub(super) fn deciding(self) -> Template<'a> {
         Template { decide_conditions: true, ..self }
     }
 
@@ -94,7 +94,7 @@ impl<'a> Template<'a> {
     /// For an `Fn::If` call: the branches that may be deployed, each with its index among
     /// the call's arguments (1 when true, 2 when false), so that a value can be located in
     /// its branch. `None` for any other node.
-    pub fn if_call_branches<'n>(&self, node: &'n Node) -> Option<Vec<(usize, &'n Node)>> {
+    pub(super) fn if_call_branches<'n>(&self, node: &'n Node) -> Option<Vec<(usize, &'n Node)>> {
         let Some(("Fn::If", args)) = call(node) else { return None };
         let [condition, when_true, when_false] = list(args) else { return None };
         let branches = self.if_branches(condition, when_true, when_false);
@@ -102,7 +102,7 @@ impl<'a> Template<'a> {
     }
 
     /// The value of a named condition, when the parameters' values decide it.
-    pub fn condition(&self, name: &str, depth: usize) -> Option<bool> {
+    pub(super) fn condition(&self, name: &str, depth: usize) -> Option<bool> {
         let definition = &self.conditions?.get(name)?.value;
         self.truth(definition, depth + 1)
     }
@@ -174,19 +174,19 @@ impl<'a> Template<'a> {
     /// The values a node stands for when IAM reads it as a string: `None` when the node is not
     /// an intrinsic call; several values for `Fn::If` (either branch may be deployed); none for
     /// `AWS::NoValue`.
-    pub fn scalars(&self, node: &Node) -> Option<Vec<String>> {
+    pub(super) fn scalars(&self, node: &Node) -> Option<Vec<String>> {
         call(node)?;
         Some(self.resolve(node, 0))
     }
 
     /// Every string a node may stand for, whether or not it is an intrinsic call: a string, a
     /// list's items, each value of a call.
-    pub fn values(&self, node: &Node) -> Vec<String> {
+    pub(super) fn values(&self, node: &Node) -> Vec<String> {
         self.resolve(node, 0)
     }
 
     /// Whether the node may stand for nothing: `AWS::NoValue`, or an `Fn::If` with such a branch.
-    pub fn may_be_absent(&self, node: &Node) -> bool {
+    pub(super) fn may_be_absent(&self, node: &Node) -> bool {
         match call(node) {
             Some(("Ref", target)) => target.scalar_text() == Some("AWS::NoValue"),
             Some(("Fn::If", args)) => match list(args) {
@@ -201,7 +201,7 @@ impl<'a> Template<'a> {
 
     /// The nodes an object position (a statement, a whole policy document) stands for: both
     /// branches of `Fn::If`, nothing for `AWS::NoValue`, the node itself otherwise.
-    pub fn branches<'n>(&self, node: &'n Node) -> Vec<&'n Node> {
+    pub(super) fn branches<'n>(&self, node: &'n Node) -> Vec<&'n Node> {
         match call(node) {
             Some(("Fn::If", args)) => match &args.value {
                 Value::Array(args) if args.len() == 3 => self

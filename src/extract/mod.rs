@@ -12,9 +12,9 @@ mod principals;
 mod sam;
 mod size;
 
-pub use origin::origin;
+pub(crate) use origin::origin;
 
-pub use intrinsics::ParameterValues;
+pub(crate) use intrinsics::ParameterValues;
 
 use std::collections::BTreeSet;
 
@@ -23,18 +23,18 @@ use crate::parse::Node;
 
 /// The policies of a file; for a template also its principals and what was not checked.
 #[derive(Debug, Default)]
-pub struct Extraction {
+pub(crate) struct Extraction {
     pub policies: Vec<PolicyDoc>,
     pub facts: TemplateFacts,
     pub notices: Vec<Notice>,
 }
 
-pub use cfn::is_template;
-pub use principals::boundary_name;
+pub(crate) use cfn::is_template;
+pub(crate) use principals::boundary_name;
 
 /// How files are read, beyond their own text.
 #[derive(Clone, Copy)]
-pub struct ExtractOptions<'a> {
+pub(crate) struct ExtractOptions<'a> {
     /// Overrides what a bare policy's shape suggests (`--kind`); a template says itself what
     /// kind each of its policies is.
     pub kind: Option<Kind>,
@@ -47,7 +47,7 @@ pub struct ExtractOptions<'a> {
 
 /// Recognises the file's shape and builds its policies; `None` when the file is neither a
 /// policy nor a template.
-pub fn extract(root: &Node, text: &str, options: ExtractOptions<'_>) -> Option<Extraction> {
+pub(crate) fn extract(root: &Node, text: &str, options: ExtractOptions<'_>) -> Option<Extraction> {
     if root.is_object() && root.get("Statement").is_some() {
         let policies = vec![policy::build_policy(root, "", options.kind, None)];
         return Some(Extraction { policies, ..Extraction::default() });

@@ -10,7 +10,13 @@ use crate::source::Span;
 
 /// The template-level facts of a finding at `pointer` (a pointer into the template) and
 /// `span`, about `element`; `values` are the parameter values the policies were resolved with.
-pub fn origin(root: &Node, values: &ParameterValues, pointer: &str, span: Span, element: &str) -> Option<Origin> {
+pub(crate) fn origin(
+    root: &Node,
+    values: &ParameterValues,
+    pointer: &str,
+    span: Span,
+    element: &str,
+) -> Option<Origin> {
     let mut tokens = pointer.strip_prefix("/Resources/")?.splitn(2, '/');
     let logical_id = pointer_token(tokens.next()?);
     let resource = &root.get("Resources")?.value.get(&logical_id)?.value;

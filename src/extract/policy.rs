@@ -291,7 +291,12 @@ pub(super) fn resolved_texts(node: &Node, pointer: &str, template: &Template<'_>
 
 /// Builds the model of the policy document `node`, found at `pointer` in its source. `kind`
 /// overrides what the document's shape suggests.
-pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Option<&Template<'_>>) -> PolicyDoc {
+pub(super) fn build_policy(
+    node: &Node,
+    pointer: &str,
+    kind: Option<Kind>,
+    template: Option<&Template<'_>>,
+) -> PolicyDoc {
     let mut builder = Builder { malformed: Vec::new(), template };
     let mut version = None;
     let mut statements = Vec::new();
@@ -305,7 +310,7 @@ pub fn build_policy(node: &Node, pointer: &str, kind: Option<Kind>, template: Op
                         text: member.value.type_name().to_owned(),
                         loc: Loc { pointer: child, span: member.value.span },
                     },
-                })
+                });
             }
             "Id" => drop(builder.text(&member.value, child, "Id")),
             "Statement" => {

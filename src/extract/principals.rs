@@ -20,12 +20,16 @@ const PRINCIPAL_TYPES: [(&str, &str, bool); 5] = [
 ];
 
 /// The example boundary of the CDK bootstrap template (its spelling, typo included).
-pub const BOOTSTRAP_EXAMPLE_BOUNDARY: &str = "CdkBoostrapPermissionsBoundaryPolicy";
+pub(super) const BOOTSTRAP_EXAMPLE_BOUNDARY: &str = "CdkBoostrapPermissionsBoundaryPolicy";
 
 /// The principal `resource` (a member of `Resources`) declares, if any. `globals` is a SAM
 /// template's `Globals` section, whose `Function` and `StateMachine` properties apply to every
 /// function and state machine that does not set its own.
-pub fn principal(resource: &Member, template: &Template<'_>, globals: Option<&Node>) -> Option<PrincipalResource> {
+pub(super) fn principal(
+    resource: &Member,
+    template: &Template<'_>,
+    globals: Option<&Node>,
+) -> Option<PrincipalResource> {
     let resource_type = resource.value.get("Type")?.value.scalar_text()?;
     let (_, policies_key, sam) = PRINCIPAL_TYPES.iter().find(|(t, _, _)| *t == resource_type)?;
     let head = resource_pointer(&resource.key);
@@ -65,7 +69,7 @@ pub fn principal(resource: &Member, template: &Template<'_>, globals: Option<&No
 
 /// The `AWS::IAM::ManagedPolicy` resources of a template with a literal `ManagedPolicyName`,
 /// as (logical id, name): another template may name them as a boundary.
-pub fn managed_policy_names<'r>(
+pub(super) fn managed_policy_names<'r>(
     resources: &'r Node,
     template: &Template<'_>,
 ) -> impl Iterator<Item = (&'r str, String)> {
@@ -80,7 +84,7 @@ pub fn managed_policy_names<'r>(
 }
 
 /// The policy name a boundary ARN ends with, when it is written out (not a placeholder).
-pub fn boundary_name(arn: &str) -> Option<&str> {
+pub(crate) fn boundary_name(arn: &str) -> Option<&str> {
     let (_, path) = arn.split_once(":policy/")?;
     let name = path.rsplit('/').next()?;
     is_literal_name(name).then_some(name)
@@ -106,7 +110,7 @@ fn sam_managed_policy_arn(value: &str) -> String {
 /// leaves it unknown): by `Ref`/`GetAtt` (resolved to `<Id>`,
 /// `<Id.PolicyArn>`) or by an ARN ending in the policy's name; and, in a CDK bootstrap
 /// template, its example boundary.
-pub fn boundary_policies(
+pub(super) fn boundary_policies(
     resources: &Node,
     principals: &[PrincipalResource],
     template: &Template<'_>,

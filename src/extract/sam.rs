@@ -9,11 +9,11 @@ use crate::model::{Kind, Loc, Notice, PolicyDoc};
 use crate::parse::{Member, Node, Value};
 
 /// Resource types whose `Policies` property SAM reads.
-pub const SAM_TYPES: [&str; 2] = ["AWS::Serverless::Function", "AWS::Serverless::StateMachine"];
+pub(super) const SAM_TYPES: [&str; 2] = ["AWS::Serverless::Function", "AWS::Serverless::StateMachine"];
 
 /// The inline policy documents of the SAM resource's `Policies`, and a notice per policy
 /// template.
-pub fn sam_policies(
+pub(super) fn sam_policies(
     resource: &Member,
     template: &Template<'_>,
     policies: &mut Vec<PolicyDoc>,

@@ -26,7 +26,7 @@ const PLACEHOLDER_OTHER: usize = 20;
 
 /// The document's size in minified JSON without white space, with intrinsic functions resolved
 /// (the longest `Fn::If` branch).
-pub fn document_size(node: &Node, template: Option<&Template<'_>>) -> Size {
+pub(super) fn document_size(node: &Node, template: Option<&Template<'_>>) -> Size {
     let mut size = Size::default();
     if let Some(values) = template.and_then(|t| t.scalars(node)) {
         let longest = values.iter().map(|v| string_size(v)).max_by_key(|s| s.chars).unwrap_or_default();
@@ -100,7 +100,7 @@ fn plain_size(text: &str) -> usize {
 
 /// Where a template's policy counts: alone against a quota, or with the other inline policies
 /// of a principal.
-pub enum QuotaScope {
+pub(super) enum QuotaScope {
     Alone {
         limit: usize,
         what: &'static str,
@@ -113,7 +113,7 @@ pub enum QuotaScope {
 }
 
 /// The quotas the policy at `pointer` (in `resources`) counts against.
-pub fn quota_scopes(resources: &Node, pointer: &str) -> Vec<QuotaScope> {
+pub(super) fn quota_scopes(resources: &Node, pointer: &str) -> Vec<QuotaScope> {
     let Some((id_token, path)) = pointer.strip_prefix("/Resources/").and_then(|rest| rest.split_once('/')) else {
         return Vec::new();
     };
@@ -157,7 +157,7 @@ const INLINE_LIMITS: [(&str, usize); 3] = [("role", 10_240), ("user", 2_048), ("
 
 /// Sums the inline policies of each principal and sets every document's quotas; a quota of a
 /// group of policies is kept on its largest document, where the finding points.
-pub fn assign_quotas(policies: &mut [PolicyDoc], scopes: &[(usize, Vec<QuotaScope>)]) {
+pub(super) fn assign_quotas(policies: &mut [PolicyDoc], scopes: &[(usize, Vec<QuotaScope>)]) {
     // Per principal: the total, and the index and size of the largest document.
     let mut groups: BTreeMap<(&str, &str), (Size, usize, usize)> = BTreeMap::new();
     for (index, doc_scopes) in scopes {

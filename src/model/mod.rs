@@ -4,27 +4,27 @@
 mod sets;
 mod template;
 
-pub use sets::{ActionSet, ResourceSet};
-pub use template::{AppFacts, Bootstrap, BoundaryRequirement, Notice, PrincipalResource, TemplateFacts};
+pub(crate) use sets::{ActionSet, ResourceSet};
+pub(crate) use template::{AppFacts, Bootstrap, BoundaryRequirement, Notice, PrincipalResource, TemplateFacts};
 
 use crate::source::Span;
 
 /// Where an element is: a JSON pointer into its source and the span that pointer names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loc {
+pub(crate) struct Loc {
     pub pointer: String,
     pub span: Span,
 }
 
 /// A string element as written, with its location.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
+pub(crate) struct Text {
     pub text: String,
     pub loc: Loc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     Identity,
     Resource,
     Trust,
@@ -32,9 +32,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Identity, Kind::Resource, Kind::Trust, Kind::Boundary];
+    pub(crate) const ALL: [Kind; 4] = [Kind::Identity, Kind::Resource, Kind::Trust, Kind::Boundary];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Identity => "identity",
             Kind::Resource => "resource",
@@ -44,27 +44,27 @@ impl Kind {
     }
 
     /// "an identity", "a trust": for messages.
-    pub fn with_article(self) -> String {
+    pub(crate) fn with_article(self) -> String {
         match self {
             Kind::Identity => "an identity".into(),
             kind => format!("a {}", kind.name()),
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Kind> {
+    pub(crate) fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     Allow,
     Deny,
 }
 
 /// A policy document as found in a source.
 #[derive(Debug, Clone)]
-pub struct PolicyDoc {
+pub(crate) struct PolicyDoc {
     pub kind: Kind,
     /// Where a finding about the whole document points: its first key (a label on the whole
     /// document would mark every line).
@@ -91,13 +91,13 @@ pub struct PolicyDoc {
 /// A policy's size in characters without white space; estimated when the template leaves
 /// parts unknown (placeholders count at a typical length).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Size {
+pub(crate) struct Size {
     pub chars: usize,
     pub estimated: bool,
 }
 
 impl Size {
-    pub fn add(&mut self, other: Size) {
+    pub(crate) fn add(&mut self, other: Size) {
         self.chars += other.chars;
         self.estimated |= other.estimated;
     }
@@ -105,7 +105,7 @@ impl Size {
 
 /// An IAM size quota a policy exceeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SizeQuota {
+pub(crate) struct SizeQuota {
     pub size: usize,
     pub limit: usize,
     pub estimated: bool,
@@ -114,21 +114,21 @@ pub struct SizeQuota {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Malformed {
+pub(crate) struct Malformed {
     pub loc: Loc,
     pub problem: String,
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`: a string or an array of strings.
 #[derive(Debug, Clone)]
-pub struct Clause {
+pub(crate) struct Clause {
     /// The member's key (`"Action"`), where a finding about the whole clause points.
     pub key: Loc,
     pub items: Vec<Text>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Principal {
+pub(crate) struct Principal {
     pub key: Loc,
     /// `"*"` written as the whole principal.
     pub everyone: bool,
@@ -137,14 +137,14 @@ pub struct Principal {
 }
 
 #[derive(Debug, Clone)]
-pub struct Condition {
+pub(crate) struct Condition {
     pub key: Loc,
     /// Every key tested, with its operator, in source order.
     pub entries: Vec<ConditionEntry>,
 }
 
 #[derive(Debug, Clone)]
-pub struct ConditionEntry {
+pub(crate) struct ConditionEntry {
     /// As written, with any `ForAllValues:`/`ForAnyValue:` prefix and `IfExists` suffix.
     pub operator: Text,
     pub key: Text,
@@ -155,7 +155,7 @@ impl ConditionEntry {
     /// Does this entry limit the key to named values? `Null` only tests whether the key is
     /// present, a negated operator (`StringNotEquals`) allows every value but the named ones,
     /// and a `*Like` match of `"*"` accepts any value: none of them narrows the key.
-    pub fn constrains_value(&self) -> bool {
+    pub(crate) fn constrains_value(&self) -> bool {
         let operator = self.operator.text.rsplit(':').next().unwrap_or_default();
         let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
         let negated = operator.contains("Not");
@@ -166,7 +166,7 @@ impl ConditionEntry {
 
 /// An identity provider a `Federated` principal names.
 #[derive(Debug, Clone, Copy)]
-pub struct FederatedProvider<'a> {
+pub(crate) struct FederatedProvider<'a> {
     pub element: &'a Text,
     /// As its condition keys start: `token.actions.githubusercontent.com` (from an
     /// `oidc-provider/` or `saml-provider/` ARN), or as written (`cognito-identity.amazonaws.com`).
@@ -175,7 +175,7 @@ pub struct FederatedProvider<'a> {
 }
 
 #[derive(Debug, Clone)]
-pub struct Statement {
+pub(crate) struct Statement {
     pub loc: Loc,
     pub index: usize,
     pub sid: Option<Text>,
@@ -192,7 +192,7 @@ pub struct Statement {
 
 impl Statement {
     /// `Allow` or `Deny`, spelled exactly: IAM rejects any other spelling.
-    pub fn effect(&self) -> Option<Effect> {
+    pub(crate) fn effect(&self) -> Option<Effect> {
         match self.effect.as_ref()?.text.as_str() {
             "Allow" => Some(Effect::Allow),
             "Deny" => Some(Effect::Deny),
@@ -201,7 +201,7 @@ impl Statement {
     }
 
     /// The actions the statement applies to, from `Action` or else `NotAction`.
-    pub fn actions(&self) -> Option<ActionSet<'_>> {
+    pub(crate) fn actions(&self) -> Option<ActionSet<'_>> {
         match (&self.action, &self.not_action) {
             (Some(clause), _) => Some(ActionSet::new(clause, false)),
             (None, Some(clause)) => Some(ActionSet::new(clause, true)),
@@ -210,7 +210,7 @@ impl Statement {
     }
 
     /// The resources the statement applies to, from `Resource` or else `NotResource`.
-    pub fn resources(&self) -> Option<ResourceSet<'_>> {
+    pub(crate) fn resources(&self) -> Option<ResourceSet<'_>> {
         match (&self.resource, &self.not_resource) {
             (Some(clause), _) => Some(ResourceSet::new(clause, false)),
             (None, Some(clause)) => Some(ResourceSet::new(clause, true)),
@@ -219,14 +219,14 @@ impl Statement {
     }
 
     /// Whether a condition limits this key's value (IAM compares key names case-insensitively).
-    pub fn constrains_condition_key(&self, key: &str) -> bool {
+    pub(crate) fn constrains_condition_key(&self, key: &str) -> bool {
         self.condition.as_ref().is_some_and(|condition| {
             condition.entries.iter().any(|entry| entry.key.text.eq_ignore_ascii_case(key) && entry.constrains_value())
         })
     }
 
     /// The identity providers of a `Federated` principal, each with its element.
-    pub fn federated_providers(&self) -> impl Iterator<Item = FederatedProvider<'_>> {
+    pub(crate) fn federated_providers(&self) -> impl Iterator<Item = FederatedProvider<'_>> {
         let entries = self.principal.iter().flat_map(|p| &p.entries);
         entries.filter(|(kind, _)| kind.text == "Federated").flat_map(|(_, values)| values).map(|element| {
             let text = element.text.as_str();
@@ -239,7 +239,7 @@ impl Statement {
     }
 
     /// `Sid`, or the statement's position when it has none, for messages.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match &self.sid {
             Some(sid) if !sid.text.is_empty() => sid.text.clone(),
             _ => format!("#{}", self.index),

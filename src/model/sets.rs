@@ -10,14 +10,14 @@ use crate::glob::{self, Case};
 
 /// The actions a statement applies to.
 #[derive(Debug, Clone, Copy)]
-pub struct ActionSet<'a> {
+pub(crate) struct ActionSet<'a> {
     pub clause: &'a Clause,
     /// `NotAction`: every action except those listed.
     pub negated: bool,
 }
 
 impl<'a> ActionSet<'a> {
-    pub fn new(clause: &'a Clause, negated: bool) -> Self {
+    pub(crate) fn new(clause: &'a Clause, negated: bool) -> Self {
         Self { clause, negated }
     }
 
@@ -33,7 +33,7 @@ impl<'a> ActionSet<'a> {
         static MEMO: OnceLock<Mutex<HashMap<String, Arc<[String]>>>> = OnceLock::new();
         let memo = MEMO.get_or_init(Default::default);
         let key = pattern.to_ascii_lowercase();
-        if let Some(found) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(found) = memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
             return found.clone();
         }
         let expanded: Arc<[String]> = catalog()
@@ -41,14 +41,14 @@ impl<'a> ActionSet<'a> {
             .into_iter()
             .map(|(service, action)| format!("{}:{}", service.prefix, action.name))
             .collect();
-        memo.lock().unwrap_or_else(|e| e.into_inner()).insert(key, expanded.clone());
+        memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, expanded.clone());
         expanded
     }
 
     /// Does it apply to at least one action matching `pattern`? Exact over the catalog's
     /// actions; for actions it does not know, `NotAction` is taken to reach the pattern unless
     /// one listed glob excludes all of it.
-    pub fn grants_any(&self, pattern: &str) -> bool {
+    pub(crate) fn grants_any(&self, pattern: &str) -> bool {
         let real = Self::real_actions(pattern);
         if !real.is_empty() {
             return real.iter().any(|action| self.grants(action));
@@ -62,7 +62,7 @@ impl<'a> ActionSet<'a> {
 
     /// Does it apply to every action matching `pattern`? Exact over the catalog's actions, as
     /// [`Self::grants_any`].
-    pub fn grants_all(&self, pattern: &str) -> bool {
+    pub(crate) fn grants_all(&self, pattern: &str) -> bool {
         let real = Self::real_actions(pattern);
         if !real.is_empty() {
             return real.iter().all(|action| self.grants(action));
@@ -75,13 +75,13 @@ impl<'a> ActionSet<'a> {
     }
 
     /// Does it apply to every action there is (`*` or `*:*`)?
-    pub fn grants_everything(&self) -> bool {
+    pub(crate) fn grants_everything(&self) -> bool {
         !self.negated && self.clause.items.iter().any(|item| matches!(item.text.as_str(), "*" | "*:*"))
     }
 
     /// The listed elements through which the statement reaches `pattern`: the matching items,
     /// or nothing for `NotAction` (there the whole clause is responsible).
-    pub fn items_reaching(&self, pattern: &str) -> impl Iterator<Item = &'a Text> + '_ {
+    pub(crate) fn items_reaching(&self, pattern: &str) -> impl Iterator<Item = &'a Text> + '_ {
         let pattern = pattern.to_owned();
         let negated = self.negated;
         self.clause
@@ -96,20 +96,20 @@ const EVERY_ARN: &str = "arn:aws:*:*:*:*";
 
 /// The resources a statement applies to.
 #[derive(Debug, Clone, Copy)]
-pub struct ResourceSet<'a> {
+pub(crate) struct ResourceSet<'a> {
     pub clause: &'a Clause,
     /// `NotResource`: every resource except those listed.
     pub negated: bool,
 }
 
 impl<'a> ResourceSet<'a> {
-    pub fn new(clause: &'a Clause, negated: bool) -> Self {
+    pub(crate) fn new(clause: &'a Clause, negated: bool) -> Self {
         Self { clause, negated }
     }
 
     /// The elements of a `Resource` that match every resource: `"*"`, or a glob such as
     /// `arn:*` that matches every ARN (of the `aws` partition, at least).
-    pub fn stars(&self) -> impl Iterator<Item = &'a Text> + '_ {
+    pub(crate) fn stars(&self) -> impl Iterator<Item = &'a Text> + '_ {
         let negated = self.negated;
         self.clause
             .items
@@ -118,21 +118,21 @@ impl<'a> ResourceSet<'a> {
     }
 
     /// The elements of a `Resource` that match every resource `pattern` matches.
-    pub fn items_covering(&self, pattern: &str) -> impl Iterator<Item = &'a Text> + '_ {
+    pub(crate) fn items_covering(&self, pattern: &str) -> impl Iterator<Item = &'a Text> + '_ {
         let pattern = pattern.to_owned();
         let negated = self.negated;
         self.clause.items.iter().filter(move |item| !negated && glob::covers(&item.text, &pattern, Case::Sensitive))
     }
 
     /// Is every resource of a `Resource` list within `pattern`?
-    pub fn within(&self, pattern: &str) -> bool {
+    pub(crate) fn within(&self, pattern: &str) -> bool {
         !self.negated
             && !self.clause.items.is_empty()
             && self.clause.items.iter().all(|item| glob::covers(pattern, &item.text, Case::Sensitive))
     }
 
     /// Every resource matching `pattern` is in the set.
-    pub fn covers(&self, pattern: &str) -> bool {
+    pub(crate) fn covers(&self, pattern: &str) -> bool {
         if self.negated {
             !self.clause.items.iter().any(|item| glob::intersects(&item.text, pattern, Case::Sensitive))
         } else {
@@ -141,7 +141,7 @@ impl<'a> ResourceSet<'a> {
     }
 
     /// Every resource of `other` is in this set.
-    pub fn covers_set(&self, other: &ResourceSet<'_>) -> bool {
+    pub(crate) fn covers_set(&self, other: &ResourceSet<'_>) -> bool {
         match (self.negated, other.negated) {
             (_, false) => other.clause.items.iter().all(|item| self.covers(&item.text)),
             // Only "everything" covers a complement.
@@ -231,7 +231,7 @@ mod tests {
     fn action_glob() -> impl Strategy<Value = String> {
         prop_oneof![
             proptest::sample::select(ACTIONS.to_vec()).prop_map(str::to_owned),
-            proptest::sample::select(ACTIONS.to_vec()).prop_map(|a| a.to_uppercase()),
+            proptest::sample::select(ACTIONS.to_vec()).prop_map(str::to_uppercase),
             proptest::sample::select(ACTIONS.to_vec()).prop_map(|a| format!("{}*", &a[..a.find(':').unwrap() + 2])),
             proptest::sample::select(vec!["*", "iam:*", "s3:*Object", "*:Get*", "s3:?etObject"])
                 .prop_map(str::to_owned),

@@ -6,7 +6,7 @@ use super::{Loc, Text};
 
 /// The facts of one template; empty for a bare policy file.
 #[derive(Debug, Default)]
-pub struct TemplateFacts {
+pub(crate) struct TemplateFacts {
     pub principals: Vec<PrincipalResource>,
     /// Present when the template is a CDK bootstrap template.
     pub bootstrap: Option<Bootstrap>,
@@ -20,7 +20,7 @@ pub struct TemplateFacts {
 
 /// What says that the principals of a template must have a permissions boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BoundaryRequirement {
+pub(crate) enum BoundaryRequirement {
     /// Another role or user of the same template has one (its logical id).
     Sibling(String),
     /// The CDK app whose assembly holds the template sets `@aws-cdk/core:permissionsBoundary`.
@@ -29,7 +29,7 @@ pub enum BoundaryRequirement {
 
 impl BoundaryRequirement {
     /// Why, for messages.
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             BoundaryRequirement::Sibling(id) => format!("`{id}` in this template has one"),
             BoundaryRequirement::CdkContext => "its CDK app sets `@aws-cdk/core:permissionsBoundary`".into(),
@@ -39,12 +39,12 @@ impl BoundaryRequirement {
 
 impl PrincipalResource {
     /// Has a permissions boundary (in some `Fn::If` branch at least).
-    pub fn has_boundary(&self) -> bool {
+    pub(crate) fn has_boundary(&self) -> bool {
         self.boundary.iter().any(|b| !b.text.is_empty())
     }
 
     /// Can have a permissions boundary: groups cannot.
-    pub fn takes_boundary(&self) -> bool {
+    pub(crate) fn takes_boundary(&self) -> bool {
         self.resource_type != "AWS::IAM::Group"
     }
 }
@@ -52,7 +52,7 @@ impl PrincipalResource {
 /// A resource that is (or creates) an IAM principal: a role, user or group, or a SAM function
 /// or state machine (which create their role).
 #[derive(Debug)]
-pub struct PrincipalResource {
+pub(crate) struct PrincipalResource {
     pub logical_id: String,
     pub resource_type: String,
     /// The resource's key, where findings about the resource as a whole point.
@@ -66,13 +66,13 @@ pub struct PrincipalResource {
 /// The CDK bootstrap template's CloudFormation execution role, as deployed with the
 /// parameters given (conditions decided where the parameters decide them).
 #[derive(Debug)]
-pub struct Bootstrap {
+pub(crate) struct Bootstrap {
     pub execution_role: PrincipalResource,
 }
 
 /// Something the linter could not check and says so, rather than pass over it in silence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
+pub(crate) struct Notice {
     pub loc: Loc,
     pub message: String,
 }
@@ -80,7 +80,7 @@ pub struct Notice {
 /// What a CDK app's `cdk.json` (and `cdk.context.json`) say about the roles the app creates,
 /// with what its assembly shows.
 #[derive(Debug)]
-pub struct AppFacts {
+pub(crate) struct AppFacts {
     /// Where a finding about the app points: cdk.json's `context`, else the whole file.
     pub at: Loc,
     /// `@aws-cdk/core:permissionsBoundary` is set: CDK puts that boundary on every role.

@@ -8,16 +8,16 @@ use crate::source::Span;
 
 /// Deeper documents are rejected: no real policy or template comes close, and bounded depth
 /// keeps every recursive walk over the tree safe.
-pub const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(crate) struct Node {
     pub span: Span,
     pub value: Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Null,
     Bool(bool),
     /// Kept as written: account ids and versions must not lose digits or formatting.
@@ -29,7 +29,7 @@ pub enum Value {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub(crate) struct Member {
     pub key: String,
     pub key_span: Span,
     pub value: Node,
@@ -37,11 +37,11 @@ pub struct Member {
 
 impl Node {
     /// The member with this key; the last one when the key is repeated, as AWS reads it.
-    pub fn get(&self, key: &str) -> Option<&Member> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Member> {
         self.members().iter().rev().find(|m| m.key == key)
     }
 
-    pub fn members(&self) -> &[Member] {
+    pub(crate) fn members(&self) -> &[Member] {
         match &self.value {
             Value::Object(members) => members,
             _ => &[],
@@ -49,19 +49,19 @@ impl Node {
     }
 
     /// Strings and numbers as their text: IAM reads `123456789012` and `"123456789012"` alike.
-    pub fn scalar_text(&self) -> Option<&str> {
+    pub(crate) fn scalar_text(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) | Value::Number(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn is_object(&self) -> bool {
+    pub(crate) fn is_object(&self) -> bool {
         matches!(self.value, Value::Object(_))
     }
 
     /// A short name of the value's JSON type, for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self.value {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
@@ -75,20 +75,20 @@ impl Node {
 
 /// Why a file could not be read as JSON or YAML, and where.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParseError {
+pub(crate) struct ParseError {
     pub message: String,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
+pub(crate) enum Syntax {
     Json,
     Yaml,
 }
 
 impl Syntax {
     /// By extension; otherwise by content, since JSON's first character is `{` or `[`.
-    pub fn detect(file_name: &str, text: &str) -> Syntax {
+    pub(crate) fn detect(file_name: &str, text: &str) -> Syntax {
         let lower = file_name.to_ascii_lowercase();
         if lower.ends_with(".json") {
             Syntax::Json
@@ -103,7 +103,7 @@ impl Syntax {
 }
 
 /// Parses a whole file. A leading byte-order mark is skipped; spans still index `text`.
-pub fn parse(text: &str, syntax: Syntax) -> Result<Node, ParseError> {
+pub(crate) fn parse(text: &str, syntax: Syntax) -> Result<Node, ParseError> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[bom..];
     if body.contains('\0') {

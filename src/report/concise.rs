@@ -11,7 +11,7 @@ use crate::lint::FileReport;
 use crate::source::LineIndex;
 
 #[derive(Default)]
-pub struct ConciseWriter {
+pub(super) struct ConciseWriter {
     tail: TextTail,
 }
 
@@ -48,7 +48,7 @@ impl FormatWriter for ConciseWriter {
 
 /// A tool error as one `path:line:column: error: message` line (standard error beside a
 /// machine-readable report shows them so too).
-pub fn error_line(error: &ToolError) -> String {
+pub(crate) fn error_line(error: &ToolError) -> String {
     let place = match (&error.file, error_region(error)) {
         (Some(file), Some(region)) => format!("{file}:{}:{}: ", region.start.line, region.start.column),
         (Some(file), None) => format!("{file}: "),

@@ -11,7 +11,7 @@ use crate::lint::FileReport;
 use crate::source::LineIndex;
 
 #[derive(Default)]
-pub struct GithubWriter {
+pub(super) struct GithubWriter {
     tail: TextTail,
 }
 

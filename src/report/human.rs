@@ -19,7 +19,7 @@ use crate::suppress::Suppressed;
 
 /// How to draw: boxes and colour on a terminal, plain narration otherwise (DESIGN §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HumanStyle {
+pub(crate) enum HumanStyle {
     Graphical { color: bool },
     Narrated,
 }
@@ -27,14 +27,14 @@ pub enum HumanStyle {
 /// Wide enough for ARNs; fixed so that output does not depend on the terminal.
 const WIDTH: usize = 110;
 
-pub struct HumanWriter {
+pub(super) struct HumanWriter {
     handler: Box<dyn ReportHandler>,
     /// Tool errors are rendered when they come, with the snippet of the file they point into.
     tail: TextTail,
 }
 
 impl HumanWriter {
-    pub fn new(style: HumanStyle) -> HumanWriter {
+    pub(super) fn new(style: HumanStyle) -> HumanWriter {
         HumanWriter { handler: handler(style), tail: TextTail::default() }
     }
 }
@@ -60,7 +60,7 @@ impl FormatWriter for HumanWriter {
 }
 
 /// Tool errors alone: also what a command prints when it stops at a bad pack or usage.
-pub fn write_errors<'e>(
+pub(crate) fn write_errors<'e>(
     errors: impl IntoIterator<Item = &'e ToolError>,
     style: HumanStyle,
     out: &mut dyn Write,

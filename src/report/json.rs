@@ -78,7 +78,7 @@ struct JsonError {
 /// Writes the document as serde_json's pretty printer would, but the `findings` array one
 /// file at a time: the summary, counted meanwhile, comes last.
 #[derive(Default)]
-pub struct JsonWriter {
+pub(super) struct JsonWriter {
     /// The document's head is written (before the first file).
     started: bool,
     findings_written: usize,
@@ -163,7 +163,7 @@ impl FormatWriter for JsonWriter {
             warnings: counts.warnings,
             notes: counts.notes,
             suppressed: totals.suppressed,
-            baselined: totals.baselined.as_ref().map(|c| c.baselined()),
+            baselined: totals.baselined.as_ref().map(super::super::baseline::BaselineCounts::baselined),
             fixed: totals.baselined.as_ref().map(|c| c.fixed),
             tool_errors: totals.tool_errors,
         };

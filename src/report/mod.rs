@@ -25,15 +25,15 @@ use crate::rules::{Rule, RuleSet};
 use crate::source::{LineCol, LineIndex, Span};
 use crate::suppress::Suppressed;
 
-pub use catalog::{write_actions, write_catalog_summary};
-pub use concise::error_line as plain_error_line;
-pub use human::{HumanStyle, write_errors as write_errors_human};
-pub use rule_docs::{write_explanation, write_rules_json, write_rules_markdown, write_rules_table};
-pub use sarif::{MAX_RESULTS as MAX_SARIF_RESULTS, SarifOptions};
-pub use source_root::SourceRoot;
+pub(crate) use catalog::{write_actions, write_catalog_summary};
+pub(crate) use concise::error_line as plain_error_line;
+pub(crate) use human::{HumanStyle, write_errors as write_errors_human};
+pub(crate) use rule_docs::{write_explanation, write_rules_json, write_rules_markdown, write_rules_table};
+pub(crate) use sarif::{MAX_RESULTS as MAX_SARIF_RESULTS, SarifOptions};
+pub(crate) use source_root::SourceRoot;
 
 /// What every format knows of the run before the first file.
-pub struct Run<'a> {
+pub(crate) struct Run<'a> {
     pub rules: &'a RuleSet,
     /// Show the suppressed findings too, marked (`--include-suppressed`).
     pub include_suppressed: bool,
@@ -44,7 +44,7 @@ pub struct Run<'a> {
 impl Run<'_> {
     /// The findings of `file` to show, by position, each with the reason it is suppressed:
     /// the suppressed ones only with `--include-suppressed`.
-    pub fn shown<'f>(&self, file: &'f FileReport) -> Vec<(&'f Finding, Option<&'f Suppressed>)> {
+    pub(crate) fn shown<'f>(&self, file: &'f FileReport) -> Vec<(&'f Finding, Option<&'f Suppressed>)> {
         let mut shown: Vec<(&Finding, Option<&Suppressed>)> = file.findings.iter().map(|f| (f, None)).collect();
         if self.include_suppressed {
             shown.extend(file.suppressed.iter().map(|s| (&s.finding, Some(s))));
@@ -53,20 +53,20 @@ impl Run<'_> {
         shown
     }
 
-    pub fn rule(&self, finding: &Finding) -> &Rule {
+    pub(crate) fn rule(&self, finding: &Finding) -> &Rule {
         &self.rules.rules[finding.rule]
     }
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
 }
 
 impl Counts {
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.errors + self.warnings + self.notes
     }
 
@@ -79,7 +79,7 @@ impl Counts {
     }
 
     /// Findings of `threshold` or more severe.
-    pub fn at_least(&self, threshold: Severity) -> usize {
+    pub(crate) fn at_least(&self, threshold: Severity) -> usize {
         [(Severity::Error, self.errors), (Severity::Warning, self.warnings), (Severity::Note, self.notes)]
             .into_iter()
             .filter(|(severity, _)| *severity >= threshold)
@@ -90,7 +90,7 @@ impl Counts {
 
 /// What the run found, counted as its files were written, and what is known only at the end.
 #[derive(Debug, Default)]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Findings reported, by severity (not the suppressed or baselined ones).
     pub counts: Counts,
     pub files_with_findings: usize,
@@ -164,7 +164,7 @@ trait FormatWriter {
 }
 
 /// A report being written: one file at a time, then the end.
-pub struct ReportStream<'a> {
+pub(crate) struct ReportStream<'a> {
     run: Run<'a>,
     writer: Box<dyn FormatWriter + 'a>,
     out: &'a mut dyn Write,
@@ -174,7 +174,7 @@ pub struct ReportStream<'a> {
 }
 
 impl<'a> ReportStream<'a> {
-    pub fn new(format: Format<'a>, run: Run<'a>, out: &'a mut dyn Write) -> ReportStream<'a> {
+    pub(crate) fn new(format: Format<'a>, run: Run<'a>, out: &'a mut dyn Write) -> ReportStream<'a> {
         let writer: Box<dyn FormatWriter + 'a> = match format {
             Format::Human(style) => Box::new(human::HumanWriter::new(style)),
             Format::Concise => Box::<concise::ConciseWriter>::default(),
@@ -187,13 +187,13 @@ impl<'a> ReportStream<'a> {
     }
 
     /// A tool error not tied to a linted file (a path that does not exist).
-    pub fn error(&mut self, error: &ToolError) {
+    pub(crate) fn error(&mut self, error: &ToolError) {
         self.totals.tool_errors += 1;
         self.writer.error(error);
     }
 
     /// The next file, in path order.
-    pub fn file(&mut self, file: &FileReport) {
+    pub(crate) fn file(&mut self, file: &FileReport) {
         self.totals.add(&self.run, file);
         for error in &file.errors {
             self.error(error);
@@ -204,7 +204,7 @@ impl<'a> ReportStream<'a> {
     }
 
     /// Writes the end of the report; returns the totals and whether every write succeeded.
-    pub fn finish(
+    pub(crate) fn finish(
         mut self,
         files_checked: usize,
         policies: usize,
@@ -223,7 +223,7 @@ impl<'a> ReportStream<'a> {
 
 /// Tool errors kept for the end of a report, in a format's form `T`, to be shown by file and
 /// position (errors about no file first), whatever order they came in.
-pub struct DeferredErrors<T> {
+pub(crate) struct DeferredErrors<T> {
     kept: Vec<(ErrorPlace, T)>,
 }
 
@@ -237,12 +237,12 @@ impl<T> Default for DeferredErrors<T> {
 }
 
 impl<T> DeferredErrors<T> {
-    pub fn push(&mut self, error: &ToolError, shown: T) {
+    pub(crate) fn push(&mut self, error: &ToolError, shown: T) {
         self.kept.push(((error.file.clone(), error.span.map(|s| s.start)), shown));
     }
 
     /// The errors kept, in order; the list is left empty.
-    pub fn drain_in_order(&mut self) -> impl Iterator<Item = T> {
+    pub(crate) fn drain_in_order(&mut self) -> impl Iterator<Item = T> {
         self.kept.sort_by(|(a, _), (b, _)| a.cmp(b));
         std::mem::take(&mut self.kept).into_iter().map(|(_, shown)| shown)
     }
@@ -273,13 +273,13 @@ fn error_region(error: &ToolError) -> Option<Region> {
 }
 
 /// How a shown suppressed finding is marked in text output.
-pub fn suppression_note(suppressed: Option<&Suppressed>) -> String {
+pub(crate) fn suppression_note(suppressed: Option<&Suppressed>) -> String {
     suppressed.map(|s| format!(" [suppressed: {}]", s.justification)).unwrap_or_default()
 }
 
 /// A finding's message with what the template adds: the `Fn::If` conditions it depends on and
 /// the CDK construct it is in (a logical id says little in a synthesized template).
-pub fn message_in_context(finding: &Finding) -> Cow<'_, str> {
+pub(crate) fn message_in_context(finding: &Finding) -> Cow<'_, str> {
     let Some(origin) = &finding.origin else { return Cow::Borrowed(&finding.message) };
     let mut message = finding.message.clone();
     if !origin.conditions.is_empty() {
@@ -315,19 +315,19 @@ fn notice_lines(file: &FileReport) -> impl Iterator<Item = String> + '_ {
 
 /// A span as 1-based start and exclusive end positions.
 #[derive(Debug, Clone, Copy)]
-pub struct Region {
+pub(crate) struct Region {
     pub start: LineCol,
     pub end: LineCol,
 }
 
 impl Region {
-    pub fn of(index: &LineIndex<'_>, span: Span) -> Region {
+    pub(crate) fn of(index: &LineIndex<'_>, span: Span) -> Region {
         Region { start: index.line_col(span.start), end: index.line_col(span.end) }
     }
 }
 
 #[derive(Debug, Clone, Copy)]
-pub enum Format<'a> {
+pub(crate) enum Format<'a> {
     Human(HumanStyle),
     Concise,
     Json,

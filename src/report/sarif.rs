@@ -21,11 +21,11 @@ use crate::source::LineIndex;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// GitHub code scanning rejects a run with more results than this.
-pub const MAX_RESULTS: usize = 25_000;
+pub(crate) const MAX_RESULTS: usize = 25_000;
 
 /// What a SARIF report needs beyond the findings.
 #[derive(Debug, Clone)]
-pub struct SarifOptions {
+pub(crate) struct SarifOptions {
     /// The analysis category (`--sarif-category`): GitHub keeps one set of alerts per category,
     /// so each part of a monorepo linted on its own needs its own.
     pub category: String,
@@ -303,7 +303,7 @@ fn located_at(artifact: &ArtifactPath, region: Option<Region>) -> PhysicalLocati
 /// Keeps the results (at most twice [`MAX_RESULTS`], cut to the most severe as they come)
 /// and the notifications, and writes the log at the end: its results are the most severe
 /// of the whole run, so none can be written before the last file is seen.
-pub struct SarifWriter<'a> {
+pub(super) struct SarifWriter<'a> {
     options: &'a SarifOptions,
     results: Vec<SarifResult>,
     left_out: usize,
@@ -312,7 +312,7 @@ pub struct SarifWriter<'a> {
 }
 
 impl<'a> SarifWriter<'a> {
-    pub fn new(options: &'a SarifOptions) -> SarifWriter<'a> {
+    pub(super) fn new(options: &'a SarifOptions) -> SarifWriter<'a> {
         SarifWriter {
             options,
             results: Vec::new(),
@@ -390,8 +390,7 @@ impl FormatWriter for SarifWriter<'_> {
         let left_out = self.left_out + keep_most_severe(&mut results, MAX_RESULTS);
         if left_out > 0 {
             let text = format!(
-                "{left_out} results left out: GitHub code scanning accepts at most {} per run, and the most severe are kept; lint fewer files per run, each with its own --sarif-category",
-                MAX_RESULTS
+                "{left_out} results left out: GitHub code scanning accepts at most {MAX_RESULTS} per run, and the most severe are kept; lint fewer files per run, each with its own --sarif-category"
             );
             notifications.push(Notification { level: "warning", message: Message { text }, locations: vec![] });
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The directory `%SRCROOT%` stands for, and the directory the run's relative paths start in.
 #[derive(Debug, Clone)]
-pub struct SourceRoot {
+pub(crate) struct SourceRoot {
     /// Resolved (no symlinks, no `..`).
     root: PathBuf,
     cwd: PathBuf,
@@ -14,7 +14,7 @@ pub struct SourceRoot {
 
 /// A file's place for SARIF: relative to the source root, or absolute when outside it.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ArtifactPath {
+pub(crate) enum ArtifactPath {
     /// Forward slashes, no leading `./`.
     UnderRoot(String),
     Absolute(PathBuf),
@@ -22,7 +22,7 @@ pub enum ArtifactPath {
 
 impl SourceRoot {
     /// `explicit` (`--root`), else the top of the git work tree holding `cwd`, else `cwd`.
-    pub fn find(explicit: Option<&Path>, cwd: &Path) -> std::io::Result<SourceRoot> {
+    pub(crate) fn find(explicit: Option<&Path>, cwd: &Path) -> std::io::Result<SourceRoot> {
         let root = match explicit {
             Some(dir) => without_verbatim_prefix(cwd.join(dir).canonicalize()?),
             None => {
@@ -35,12 +35,12 @@ impl SourceRoot {
     }
 
     /// The resolved root, for `originalUriBaseIds`.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
     /// Where `name` (as the run shows it: relative to the working directory, or absolute) is.
-    pub fn locate(&self, name: &str) -> ArtifactPath {
+    pub(crate) fn locate(&self, name: &str) -> ArtifactPath {
         let path = self.cwd.join(name);
         let spelled = lexically_normal(&path);
         // A name that is not a file (standard input's `--stdin-filename`) keeps its spelling.

@@ -17,7 +17,7 @@ struct Row {
 
 /// Counts per rule, by rule index.
 #[derive(Default)]
-pub struct StatisticsWriter {
+pub(super) struct StatisticsWriter {
     rows: BTreeMap<usize, Row>,
 }
 

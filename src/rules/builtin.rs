@@ -1,7 +1,7 @@
 //! The packs shipped in `rules/`, compiled into the binary.
 
 /// `(file name, TOML text)` of every built-in pack, in the order their rules are listed.
-pub fn builtin_packs() -> [(&'static str, &'static str); 6] {
+pub(super) fn builtin_packs() -> [(&'static str, &'static str); 6] {
     [
         ("rules/grammar.toml", include_str!("../../rules/grammar.toml")),
         ("rules/least-privilege.toml", include_str!("../../rules/least-privilege.toml")),

@@ -10,7 +10,7 @@ use crate::finding::Finding;
 use crate::model::{AppFacts, Kind, PolicyDoc, TemplateFacts};
 
 /// The findings of every applicable rule on `doc`, one per rule and location.
-pub fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
+pub(crate) fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
     let mut findings = Vec::new();
     let scope = Scope::new(doc);
     for (index, rule) in rules.rules.iter().enumerate() {
@@ -78,7 +78,7 @@ impl<'d> Anchors<'d> {
 
 /// The findings of the template-level matchers (`[[rule.principal]]`) on a template's facts.
 /// Managed policies attached to principals are identity policies.
-pub fn evaluate_template(rules: &RuleSet, facts: &TemplateFacts) -> Vec<Finding> {
+pub(crate) fn evaluate_template(rules: &RuleSet, facts: &TemplateFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
     if facts.principals.is_empty() {
         return findings;
@@ -96,7 +96,7 @@ pub fn evaluate_template(rules: &RuleSet, facts: &TemplateFacts) -> Vec<Finding>
 }
 
 /// The findings of the CDK-app matchers (`[[rule.app]]`) on an app's facts.
-pub fn evaluate_app(rules: &RuleSet, facts: &AppFacts) -> Vec<Finding> {
+pub(crate) fn evaluate_app(rules: &RuleSet, facts: &AppFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, rule) in rules.rules.iter().enumerate() {
         for matcher in &rule.app_matchers {
@@ -139,7 +139,7 @@ fn push_findings(findings: &mut Vec<Finding>, index: usize, rule: &Rule, message
 }
 
 /// Replaces each `{name}` with its value; the pack loader has checked every name exists.
-pub fn interpolate(template: &str, vars: &[(&'static str, String)]) -> String {
+pub(crate) fn interpolate(template: &str, vars: &[(&'static str, String)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -16,6 +16,6 @@ mod resource_checks;
 mod rule_set;
 mod trust_checks;
 
-pub use engine::{evaluate, evaluate_app, evaluate_template, interpolate};
-pub use pack::Rule;
-pub use rule_set::{RuleSet, Selection};
+pub(crate) use engine::{evaluate, evaluate_app, evaluate_template, interpolate};
+pub(crate) use pack::Rule;
+pub(crate) use rule_set::{RuleSet, Selection};

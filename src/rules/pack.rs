@@ -65,7 +65,7 @@ struct RawRule {
 
 /// A validated rule.
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub(crate) struct Rule {
     pub id: String,
     pub name: String,
     pub pack: String,
@@ -93,20 +93,20 @@ pub struct Rule {
 }
 
 /// A check's parameters: each a list of action globs.
-pub type Params = BTreeMap<String, Vec<String>>;
+pub(super) type Params = BTreeMap<String, Vec<String>>;
 
 impl Rule {
     /// The first paragraph of the help, on one line: why the rule matters, without the
     /// worked example.
     /// The policy kinds the rule applies to, for reading: "identity, resource".
-    pub fn kinds(&self) -> String {
+    pub(crate) fn kinds(&self) -> String {
         self.applies_to.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
     }
 
     /// Sets a parameter (from a config's `[rules.ID]`): one of the rule's built-in check, or
     /// of its matchers: `allow-policies` (ARN globs an `attaches` matcher lets through) and
     /// `own-accounts` (account ids an `other-account` test counts as the project's own).
-    pub fn set_param(&mut self, name: &str, values: Vec<String>) -> Result<(), String> {
+    pub(crate) fn set_param(&mut self, name: &str, values: Vec<String>) -> Result<(), String> {
         if let Logic::Check(check) = self.logic {
             check_param(check, name, Some(&values))?;
             self.params.insert(name.to_owned(), values);
@@ -144,7 +144,7 @@ impl Rule {
         if taken { Ok(()) } else { Err(format!("rule {} has no parameter `{name}`", self.id)) }
     }
 
-    pub fn why(&self) -> String {
+    pub(crate) fn why(&self) -> String {
         let paragraph = self.help.trim().split("\n\n").next().unwrap_or_default();
         paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
     }
@@ -172,7 +172,7 @@ impl Logic {
 }
 
 /// Validation errors of one pack, each pointing into the TOML.
-pub struct PackError {
+pub(super) struct PackError {
     pub errors: Vec<ToolError>,
 }
 
@@ -378,18 +378,18 @@ fn placeholders(message: &str) -> impl Iterator<Item = &str> {
 
 /// Parses and validates one pack. `file` names it in errors.
 /// A validated pack: its header and its rules, each with the span of its id.
-pub struct LoadedPack {
+pub(super) struct LoadedPack {
     pub info: PackInfo,
     pub rules: Vec<(Rule, Range<usize>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PackInfo {
+pub(crate) struct PackInfo {
     pub name: String,
     pub description: String,
 }
 
-pub fn load_pack(file: &str, text: &str) -> Result<LoadedPack, PackError> {
+pub(super) fn load_pack(file: &str, text: &str) -> Result<LoadedPack, PackError> {
     let shared: Arc<str> = Arc::from(text);
     let mut validator = Validator { file, text: shared.clone(), errors: Vec::new() };
     let raw: RawPack = match toml::from_str(text) {

@@ -152,7 +152,7 @@ impl Validator<'_> {
             Some(flag) => self.flag(Some(*flag.get_ref()), &flag.span(), "if-boundaries-required"),
             None => false,
         };
-        let except_span = raw.except.first().map(|e| e.span());
+        let except_span = raw.except.first().map(toml::Spanned::span);
         let except = arn_globs(raw.except, self);
         let test = match (raw.attaches, lacks_boundary) {
             (Some(arns), None) => Some(PrincipalTest::Attaches { arns: arn_globs(arns.into_inner(), self), except }),

@@ -10,7 +10,7 @@ use crate::source::Span;
 
 /// All rules of a run, in pack order; ids are unique.
 #[derive(Debug, Default, Clone)]
-pub struct RuleSet {
+pub(crate) struct RuleSet {
     pub rules: Vec<Rule>,
     pub packs: Vec<PackInfo>,
     /// The pack file of each rule id, for the error when a later pack defines it again.
@@ -19,26 +19,26 @@ pub struct RuleSet {
 
 /// Which rules run: `select` empty means all; an entry is an id or an id prefix (`LP`).
 #[derive(Debug, Default, Clone)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
 }
 
 impl RuleSet {
     /// Loads packs given as `(file name, text)`; a duplicate id is an error at the later one.
-    pub fn load<'a>(packs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RuleSet, Vec<ToolError>> {
+    pub(crate) fn load<'a>(packs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RuleSet, Vec<ToolError>> {
         RuleSet::default().with_packs(packs)
     }
 
     /// The built-in packs, loaded once per process: every `check` and every test of a run
     /// starts from a copy instead of parsing and validating the TOML again.
-    pub fn builtin() -> Result<&'static RuleSet, Vec<ToolError>> {
+    pub(crate) fn builtin() -> Result<&'static RuleSet, Vec<ToolError>> {
         static BUILTIN: OnceLock<Result<RuleSet, Vec<ToolError>>> = OnceLock::new();
         BUILTIN.get_or_init(|| RuleSet::load(builtin_packs())).as_ref().map_err(Clone::clone)
     }
 
     /// These rules and those of `packs`; an id defined twice is an error at the later one.
-    pub fn with_packs<'a>(
+    pub(crate) fn with_packs<'a>(
         mut self,
         packs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<RuleSet, Vec<ToolError>> {
@@ -67,21 +67,21 @@ impl RuleSet {
         if errors.is_empty() { Ok(self) } else { Err(errors) }
     }
 
-    pub fn get(&self, id: &str) -> Option<&Rule> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
 
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut Rule> {
+    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut Rule> {
         self.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(id))
     }
 
     /// Does a selector (an id or an id prefix, any case) name at least one rule?
-    pub fn selects_any(&self, selector: &str) -> bool {
+    pub(crate) fn selects_any(&self, selector: &str) -> bool {
         self.rules.iter().any(|r| selects(selector, r))
     }
 
     /// Keeps the selected rules. A selector that names no rule is an error: it is a typo.
-    pub fn select(self, selection: &Selection) -> Result<RuleSet, ToolError> {
+    pub(crate) fn select(self, selection: &Selection) -> Result<RuleSet, ToolError> {
         for selector in selection.select.iter().chain(&selection.ignore) {
             if !self.selects_any(selector) {
                 return Err(ToolError::general(format!("`{selector}` matches no rule id or prefix"))

@@ -13,14 +13,14 @@ use crate::finding::Finding;
 use crate::model::{Loc, Notice};
 use crate::rules::{Rule, RuleSet, interpolate};
 
-pub use sources::template_suppressions;
+pub(crate) use sources::template_suppressions;
 
 /// Reasons shorter than this say nothing (cdk-nag requires as many).
 const MIN_REASON_CHARS: usize = 10;
 
 /// Who wrote a suppression, which decides how its ids and `applies-to` are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     /// iam-lint's own: rule ids, `applies-to` globs over the offending element.
     IamLint,
     /// cdk-nag v2: peer ids (`AwsSolutions-IAM5`) through aliases, `applies_to` finding texts
@@ -33,7 +33,7 @@ pub enum Dialect {
 
 /// Which findings a suppression's `applies-to` entry accepts.
 #[derive(Debug, Clone)]
-pub enum AppliesTo {
+pub(crate) enum AppliesTo {
     /// A glob over the element (iam-lint), or a finding text (cdk-nag), matched exactly.
     Text(String),
     Regex(Regex),
@@ -43,7 +43,7 @@ pub enum AppliesTo {
 
 /// One suppression, as written.
 #[derive(Debug, Clone)]
-pub struct Suppression {
+pub(crate) struct Suppression {
     pub dialect: Dialect,
     /// The rule id or peer id as written, without a granular `[...]` part.
     pub id: String,
@@ -65,7 +65,7 @@ pub struct Suppression {
 
 /// A finding a suppression accepted, with the reason given.
 #[derive(Debug, Clone)]
-pub struct Suppressed {
+pub(crate) struct Suppressed {
     pub finding: Finding,
     pub justification: String,
     /// Written in the config rather than beside the finding (SARIF `external`, not `inSource`).
@@ -74,7 +74,7 @@ pub struct Suppressed {
 
 /// What applying a file's suppressions did.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub kept: Vec<Finding>,
     pub suppressed: Vec<Suppressed>,
     /// Suppression findings: S001 (no reason), S002 (unused).
@@ -153,7 +153,7 @@ fn nag_text(finding: &Finding) -> String {
 }
 
 /// Applies a file's suppressions to its findings; S001 and S002 are reported when selected.
-pub fn apply(findings: Vec<Finding>, suppressions: &[&Suppression], rules: &RuleSet, today: u64) -> Outcome {
+pub(crate) fn apply(findings: Vec<Finding>, suppressions: &[&Suppression], rules: &RuleSet, today: u64) -> Outcome {
     let mut outcome = Outcome::default();
     if suppressions.is_empty() {
         outcome.kept = findings;
@@ -188,7 +188,7 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[&Suppression], rules: &Rule
 /// S001, S002 and expiry for the config's suppressions, once the whole run has used them.
 /// Whether they have a reason is always judged; expiry and use only for those `offered` to a
 /// file of the run.
-pub fn judge_config<'s>(
+pub(crate) fn judge_config<'s>(
     suppressions: impl Iterator<Item = &'s Suppression>,
     offered: &[bool],
     used: &[bool],
@@ -250,7 +250,7 @@ fn suppression_finding(rules: &RuleSet, index: usize, suppression: &Suppression)
 }
 
 /// Today, as days since 1970-01-01 (UTC).
-pub fn today() -> u64 {
+pub(crate) fn today() -> u64 {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     now.as_secs() / 86_400
 }

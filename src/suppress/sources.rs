@@ -12,7 +12,7 @@ use crate::model::Loc;
 use crate::parse::{Node, Value};
 
 /// Every suppression written in the template `root`.
-pub fn template_suppressions(root: &Node) -> Vec<Suppression> {
+pub(crate) fn template_suppressions(root: &Node) -> Vec<Suppression> {
     let mut found = Vec::new();
     if let Some(metadata) = root.get("Metadata") {
         read_metadata(&metadata.value, "/Metadata", None, &mut found);

@@ -120,7 +120,7 @@ fn truncated_and_mutated_fixtures_never_crash() {
     // Threads of the test's own, not rayon's: each run waits for iam-lint's rayon workers, and
     // a worker that waited for them could leave none to do the work.
     let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let codes = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {

@@ -2,30 +2,30 @@
 
 #![allow(dead_code)] // Each test crate uses the part it needs.
 
-pub mod sarif_checks;
-pub mod yaml;
+pub(crate) mod sarif_checks;
+pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 
 /// A policy granting everything: LP001 at line 1, column 71.
-pub const ADMIN_POLICY: &str =
+pub(crate) const ADMIN_POLICY: &str =
     r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
 /// A policy no rule reports.
-pub const SCOPED_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+pub(crate) const SCOPED_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
 
-pub struct Output {
+pub(crate) struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs with narrated diagnostics, as when output is not a terminal.
-pub fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     run_with(args, false)
 }
 
 /// Runs with graphical (uncoloured) diagnostics, as on a terminal.
-pub fn run_graphical(args: &[&str]) -> Output {
+pub(crate) fn run_graphical(args: &[&str]) -> Output {
     run_with(args, true)
 }
 
@@ -34,7 +34,7 @@ fn run_with(args: &[&str], graphical: bool) -> Output {
 }
 
 /// Runs narrated, with `input` as standard input.
-pub fn run_on_stdin(args: &[&str], input: impl AsRef<[u8]>) -> Output {
+pub(crate) fn run_on_stdin(args: &[&str], input: impl AsRef<[u8]>) -> Output {
     run_with_stdin(args, false, input.as_ref())
 }
 
@@ -47,12 +47,12 @@ fn run_with_stdin(args: &[&str], graphical: bool, mut input: &[u8]) -> Output {
     Output { code, stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
 }
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Every file below `dir`, sorted.
-pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -66,7 +66,7 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// An empty directory of its own for the test `name` in this test process.
-pub fn scratch_dir(name: &str) -> PathBuf {
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("iam-lint-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -74,7 +74,7 @@ pub fn scratch_dir(name: &str) -> PathBuf {
 }
 
 /// `iam-lint check --format concise` with `args`.
-pub fn check_concise(args: &[&str]) -> Output {
+pub(crate) fn check_concise(args: &[&str]) -> Output {
     let mut all = vec!["check", "--format", "concise"];
     all.extend_from_slice(args);
     run(&all)
@@ -83,7 +83,7 @@ pub fn check_concise(args: &[&str]) -> Output {
 /// A program a test drives (pre-commit, bash): `$env_var` if set, else `name` on the PATH.
 /// `None`, with a note, when neither is there, unless `IAM_LINT_REQUIRE_TOOLS` is set, as
 /// `.ci/run` does: then the test fails rather than pass without running.
-pub fn external_tool(env_var: &str, name: &str) -> Option<PathBuf> {
+pub(crate) fn external_tool(env_var: &str, name: &str) -> Option<PathBuf> {
     let program = std::env::var_os(env_var).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(name));
     let found = std::process::Command::new(&program).arg("--version").output().is_ok_and(|out| out.status.success());
     if found {
@@ -99,7 +99,7 @@ pub fn external_tool(env_var: &str, name: &str) -> Option<PathBuf> {
 }
 
 /// Runs `program` with `args` in `dir`, returning the exit code and both streams together.
-pub fn run_program(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
+pub(crate) fn run_program(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
     let out = std::process::Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -111,7 +111,7 @@ pub fn run_program(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str
 }
 
 /// A new git repository in `dir` with `files` (path, contents) committed.
-pub fn git_repository(dir: &Path, files: &[(&str, &str)]) {
+pub(crate) fn git_repository(dir: &Path, files: &[(&str, &str)]) {
     let git = Path::new("git");
     for (path, contents) in files {
         let path = dir.join(path);
@@ -133,7 +133,7 @@ pub fn git_repository(dir: &Path, files: &[(&str, &str)]) {
 /// Environment for the one test that builds iam-lint in release mode as users do (`cargo
 /// install`): its own build directory under target/, kept between runs, and a lighter release
 /// profile (no LTO, unoptimised): what is proven is that the install works, not its speed.
-pub fn release_build_env() -> Vec<(&'static str, String)> {
+pub(crate) fn release_build_env() -> Vec<(&'static str, String)> {
     vec![
         ("CARGO_TARGET_DIR", repo().join("target/release-build-tests").to_str().unwrap().to_owned()),
         ("CARGO_PROFILE_RELEASE_LTO", "false".to_owned()),
@@ -147,7 +147,7 @@ pub fn release_build_env() -> Vec<(&'static str, String)> {
 /// this test build already made, instead of a release build per test. Every other command
 /// goes to the real cargo. Each install is logged, one line of arguments, to `installs.log`
 /// in the same directory.
-pub fn cargo_shim(dir: &Path) -> PathBuf {
+pub(crate) fn cargo_shim(dir: &Path) -> PathBuf {
     let shim_dir = dir.join("cargo-shim");
     std::fs::create_dir_all(&shim_dir).unwrap();
     let real_cargo = std::env::var_os("CARGO").map(PathBuf::from).or_else(|| on_path("cargo")).expect("no cargo");
@@ -191,13 +191,13 @@ fn on_path(program: &str) -> Option<PathBuf> {
 }
 
 /// `PATH` with `first` in front.
-pub fn path_with(first: &Path) -> String {
+pub(crate) fn path_with(first: &Path) -> String {
     let rest = std::env::var("PATH").unwrap_or_default();
     format!("{}:{rest}", first.display())
 }
 
 /// The installs the shim in `shim_dir` made, one line of arguments each.
-pub fn shim_installs(shim_dir: &Path) -> Vec<String> {
+pub(crate) fn shim_installs(shim_dir: &Path) -> Vec<String> {
     let log = std::fs::read_to_string(shim_dir.join("installs.log")).unwrap_or_default();
     log.lines().map(str::to_owned).collect()
 }

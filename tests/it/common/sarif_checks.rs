@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::repo;
 
 /// The SARIF 2.1.0 schema, compiled.
-pub fn schema() -> (boon::Schemas, boon::SchemaIndex) {
+pub(crate) fn schema() -> (boon::Schemas, boon::SchemaIndex) {
     let text = std::fs::read_to_string(repo().join("testdata/sarif/sarif-schema-2.1.0.json")).unwrap();
     let mut compiler = boon::Compiler::new();
     let url = "https://iam-lint.invalid/sarif-schema-2.1.0.json";
@@ -17,7 +17,7 @@ pub fn schema() -> (boon::Schemas, boon::SchemaIndex) {
 }
 
 /// GitHub's upload rules beyond the schema; returns what is wrong.
-pub fn github_problems(sarif: &Value) -> Vec<String> {
+pub(crate) fn github_problems(sarif: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let runs = sarif["runs"].as_array().unwrap();
     if runs.len() != 1 {
@@ -59,7 +59,7 @@ pub fn github_problems(sarif: &Value) -> Vec<String> {
         if rules.get(index).map(|r| &r["id"]) != Some(&result["ruleId"]) {
             problems.push(format!("ruleIndex {index} does not name rule {}", result["ruleId"]));
         }
-        if result["partialFingerprints"].as_object().is_none_or(|f| f.is_empty()) {
+        if result["partialFingerprints"].as_object().is_none_or(serde_json::Map::is_empty) {
             problems.push("a result has no partialFingerprints".into());
         }
         let locations = result["locations"].as_array().unwrap();

@@ -4,7 +4,7 @@
 use saphyr_parser::{Event, Parser};
 use serde_json::{Map, Value};
 
-pub fn parse(text: &str) -> Value {
+pub(crate) fn parse(text: &str) -> Value {
     let mut stack: Vec<(Value, Option<String>)> = Vec::new();
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
