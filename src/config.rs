@@ -25,45 +25,87 @@ use crate::suppress::{AppliesTo, Dialect, Suppression};
 /// The names a config file may have, in the order they are looked for in each directory.
 pub(crate) const CONFIG_NAMES: [&str; 2] = ["iam-lint.toml", ".iam-lint.toml"];
 
+// The doc comments of these raw types are the descriptions in schemas/iam-lint.schema.json,
+// which a unit test derives from them (`schemars`, in test builds only): what an editor shows.
+
+/// iam-lint configuration: see the README's Configuration section
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(title = "iam-lint.toml", extend("$id" = SCHEMA_ID)))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
+    /// Rules to run, by id or prefix; --select replaces it
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     select: Option<Vec<Spanned<String>>>,
+    /// Rules to skip, by id or prefix; --ignore adds to it
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<String>"))]
     ignore: Vec<Spanned<String>>,
+    /// Lowest severity that fails the run
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::FailOnName>"))]
     fail_on: Option<Spanned<String>>,
-    /// In MiB.
+    /// Larger files are refused, in MiB; --max-file-size replaces it
+    #[cfg_attr(test, schemars(with = "Option<u64>", range(min = 1, max = 1024)))]
     max_file_size: Option<Spanned<u64>>,
+    /// Severity overrides, per rule id
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "BTreeMap<String, Severity>"))]
     severity: BTreeMap<Spanned<String>, Spanned<String>>,
-    /// Parameters by rule id: `[rules.LP002]`, `allow-actions = [...]`.
+    /// Parameters of built-in checks, per rule id
+    // `[rules.LP002]`, `allow-actions = [...]`.
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "BTreeMap<String, BTreeMap<String, Vec<String>>>"))]
     rules: BTreeMap<Spanned<String>, BTreeMap<String, Vec<String>>>,
-    /// Extra rule packs. (`rules` holds the parameters: TOML cannot have `rules = [...]` and
-    /// `[rules.ID]` both.)
+    /// Extra rule packs, relative to this file
+    // (`rules` holds the parameters: TOML cannot have `rules = [...]` and `[rules.ID]` both.)
     #[serde(default)]
     packs: Vec<String>,
+    /// Path globs left out when walking
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<String>"))]
     exclude: Vec<Spanned<String>>,
+    /// Only these path globs, when walking
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     include: Option<Vec<Spanned<String>>>,
+    /// The kind of bare policy files, by path glob
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "crate::test_support::schema::GlobsByKind"))]
     kinds: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Findings the project accepts
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<RawSuppress>"))]
     suppress: Vec<Spanned<RawSuppress>>,
 }
 
+/// Where editors find the config's schema.
+#[cfg(test)]
+const SCHEMA_ID: &str = "https://github.com/iam-lint/iam-lint/blob/main/schemas/iam-lint.schema.json";
+
+/// A finding the project accepts
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "suppression"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawSuppress {
+    /// The rule's id, or a peer tool's id it answers to
+    #[cfg_attr(test, schemars(with = "String"))]
     rule: Spanned<String>,
+    /// Path globs of the files it applies to
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<String>"))]
     paths: Vec<Spanned<String>>,
+    /// A template resource's logical id
     resource: Option<String>,
+    /// A glob over the offending element
     action: Option<String>,
+    /// A statement's Sid
     sid: Option<String>,
+    /// Why, in at least 10 characters (S001)
     reason: Option<String>,
+    /// The day it stops applying, YYYY-MM-DD
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Date>"))]
     expires: Option<Spanned<toml::Value>>,
-    /// Who to ask about it: shown with the reason.
+    /// Who to ask about it: shown with the reason
     owner: Option<String>,
 }
 
@@ -348,7 +390,15 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::schema::{check_file, root_schema};
     use crate::test_support::scratch_dir;
+
+    /// schemas/iam-lint.schema.json is what the raw types accept (`IAM_LINT_BLESS=1` rewrites
+    /// it); tests/it/schemas.rs validates every config in testdata/ against it.
+    #[test]
+    fn the_committed_schema_is_derived_from_the_types() {
+        check_file("iam-lint.schema.json", &root_schema::<RawConfig>());
+    }
 
     fn config(text: &str) -> Config {
         config_at("config-unit", text)

@@ -7,6 +7,8 @@ use crate::model::{Kind, Loc};
 
 /// SARIF's levels, most severe first in `Ord`'s reverse: `Error > Warning > Note`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "severity", description = "A finding's severity: SARIF's levels"))]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Severity {
     Note,

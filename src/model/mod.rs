@@ -62,6 +62,15 @@ pub(crate) enum Effect {
     Deny,
 }
 
+impl Effect {
+    /// Each effect with its name, spelled exactly: IAM rejects any other spelling.
+    pub(crate) const NAMED: [(Effect, &'static str); 2] = [(Effect::Allow, "Allow"), (Effect::Deny, "Deny")];
+
+    pub(crate) fn from_name(name: &str) -> Option<Effect> {
+        Self::NAMED.into_iter().find(|(_, n)| *n == name).map(|(effect, _)| effect)
+    }
+}
+
 /// A policy document as found in a source.
 #[derive(Debug, Clone)]
 pub(crate) struct PolicyDoc {
@@ -191,13 +200,9 @@ pub(crate) struct Statement {
 }
 
 impl Statement {
-    /// `Allow` or `Deny`, spelled exactly: IAM rejects any other spelling.
+    /// `Allow` or `Deny`, spelled exactly.
     pub(crate) fn effect(&self) -> Option<Effect> {
-        match self.effect.as_ref()?.text.as_str() {
-            "Allow" => Some(Effect::Allow),
-            "Deny" => Some(Effect::Deny),
-            _ => None,
-        }
+        Effect::from_name(&self.effect.as_ref()?.text)
     }
 
     /// The actions the statement applies to, from `Action` or else `NotAction`.

@@ -8,10 +8,17 @@ use super::hit::{Hit, code};
 use super::pack::Validator;
 use crate::model::AppFacts;
 
+/// A test of a CDK app's cdk.json
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "app"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawAppMatcher {
+    /// No boundary context
+    #[cfg_attr(test, schemars(with = "crate::test_support::schema::Flag"))]
     lacks_boundary: Spanned<bool>,
+    /// The findings' message, when it is not the rule's
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     message: Option<Spanned<String>>,
 }
 

@@ -18,15 +18,23 @@ use crate::model::{ConditionEntry, Effect, Loc, PolicyDoc, Statement};
 /// How a rule names "this policy's own ARN".
 const OWN_ARN: &str = "{self.arn}";
 
+/// A test of each whole document
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "document"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawDocumentMatcher {
+    /// The document must contain a statement like this
+    #[cfg_attr(test, schemars(with = "RawRequiredStatement"))]
     requires_statement: Spanned<RawRequiredStatement>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "required-statement"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawRequiredStatement {
+    #[cfg_attr(test, schemars(with = "crate::test_support::schema::EffectName"))]
     effect: Spanned<String>,
     actions: RawCoverage,
     resources: Option<RawIncludes>,
@@ -34,22 +42,34 @@ struct RawRequiredStatement {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "coverage"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawCoverage {
+    /// Action globs the statement must cover, every one
+    #[cfg_attr(test, schemars(with = "Vec<String>"))]
     covers_all: Spanned<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "includes"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawIncludes {
+    /// An ARN glob the statement's resources must include (`{self.arn}`: the policy's own)
+    #[cfg_attr(test, schemars(with = "String"))]
     includes: Spanned<String>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "required-condition"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawRequiredCondition {
     key: String,
+    #[cfg_attr(test, schemars(with = "Vec<String>"))]
     operators: Spanned<Vec<Spanned<String>>>,
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     value: Option<Spanned<String>>,
 }
 
@@ -233,14 +253,10 @@ impl Validator<'_> {
     pub(super) fn document_matcher(&mut self, raw: Spanned<RawDocumentMatcher>) -> Option<DocumentMatcher> {
         let before = self.errors.len();
         let raw = raw.into_inner().requires_statement.into_inner();
-        let effect = match raw.effect.get_ref().as_str() {
-            "Allow" => Effect::Allow,
-            "Deny" => Effect::Deny,
-            _ => {
-                self.error(raw.effect.span(), "effect must be `Allow` or `Deny`");
-                Effect::Deny
-            }
-        };
+        let effect = Effect::from_name(raw.effect.get_ref()).unwrap_or_else(|| {
+            self.error(raw.effect.span(), "effect must be `Allow` or `Deny`");
+            Effect::Deny
+        });
         let actions_span = raw.actions.covers_all.span();
         let actions: Vec<String> = raw.actions.covers_all.into_inner().into_iter().map(|a| self.action(a)).collect();
         if actions.is_empty() {

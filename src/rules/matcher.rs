@@ -60,16 +60,18 @@ pub(crate) enum ReportAt {
 }
 
 impl ReportAt {
+    /// Each place with its name in a pack's `report-at`.
+    pub(crate) const NAMED: [(ReportAt, &'static str); 6] = [
+        (ReportAt::Statement, "statement"),
+        (ReportAt::Effect, "effect"),
+        (ReportAt::Action, "action"),
+        (ReportAt::Resource, "resource"),
+        (ReportAt::Condition, "condition"),
+        (ReportAt::Principal, "principal"),
+    ];
+
     pub(crate) fn from_name(name: &str) -> Option<ReportAt> {
-        Some(match name {
-            "statement" => ReportAt::Statement,
-            "effect" => ReportAt::Effect,
-            "action" => ReportAt::Action,
-            "resource" => ReportAt::Resource,
-            "condition" => ReportAt::Condition,
-            "principal" => ReportAt::Principal,
-            _ => return None,
-        })
+        Self::NAMED.into_iter().find(|(_, n)| *n == name).map(|(place, _)| place)
     }
 }
 

@@ -10,50 +10,96 @@ use super::matcher::{ActionTest, ConditionTest, PrincipalTest, ReportAt, Resourc
 use super::pack::{Validator, is_action_glob};
 use crate::model::Effect;
 
+/// A statement matcher: every test present must hold
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "statement"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawMatcher {
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::EffectName>"))]
     effect: Option<Spanned<String>>,
+    #[cfg_attr(test, schemars(with = "Option<RawActions>"))]
     actions: Option<Spanned<RawActions>>,
+    #[cfg_attr(test, schemars(with = "Option<RawResources>"))]
     resources: Option<Spanned<RawResources>>,
+    #[cfg_attr(test, schemars(with = "Option<RawCondition>"))]
     condition: Option<Spanned<RawCondition>>,
+    #[cfg_attr(test, schemars(with = "Option<RawPrincipal>"))]
     principal: Option<Spanned<RawPrincipal>>,
+    /// An unconditional Deny in the document removes what it denies
     #[serde(default)]
     unless_denied: bool,
+    /// A statement matching this as well is not reported
+    #[cfg_attr(test, schemars(with = "Option<Box<RawMatcher>>"))]
     unless: Option<Box<Spanned<RawMatcher>>>,
+    /// The element a finding points at
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::ReportAtName>"))]
     report_at: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "actions"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawActions {
+    /// Action globs, any of which the statement grants
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     grants_any: Option<Vec<Spanned<String>>>,
+    /// `*` or `*:*`
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     grants_everything: Option<bool>,
+    /// An action with `*` or `?`
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     has_wildcard: Option<bool>,
+    /// Uses NotAction
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     not_action: Option<bool>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "resources"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawResources {
+    /// `*` or every ARN
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     star: Option<bool>,
+    /// A resource covering this ARN glob
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     covers: Option<Spanned<String>>,
+    /// Every resource within this ARN glob
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     within: Option<Spanned<String>>,
+    /// Uses NotResource
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     not_resource: Option<bool>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "condition"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawCondition {
+    /// No condition on this key, with any operator
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     lacks_key: Option<Spanned<String>>,
+    /// A condition on this key
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     has_key: Option<Spanned<String>>,
+    /// No condition on any of these keys
     lacks_keys: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "principal"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPrincipal {
+    /// `*`, AWS `*` or NotPrincipal
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     anyone: Option<bool>,
+    /// A literal account id
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     other_account: Option<bool>,
 }
 
@@ -62,13 +108,12 @@ impl Validator<'_> {
         let span = raw.span();
         let raw = raw.into_inner();
         let before = self.errors.len();
-        let effect = raw.effect.and_then(|e| match e.get_ref().as_str() {
-            "Allow" => Some(Effect::Allow),
-            "Deny" => Some(Effect::Deny),
-            _ => {
+        let effect = raw.effect.and_then(|e| {
+            let effect = Effect::from_name(e.get_ref());
+            if effect.is_none() {
                 self.error(e.span(), "effect must be `Allow` or `Deny`");
-                None
             }
+            effect
         });
         let actions = raw.actions.and_then(|a| self.actions(a));
         let resources = raw.resources.and_then(|r| {

@@ -19,3 +19,6 @@ mod trust_checks;
 pub(crate) use engine::{evaluate, evaluate_app, evaluate_template, interpolate};
 pub(crate) use pack::Rule;
 pub(crate) use rule_set::{RuleSet, Selection};
+// What the schema of rule packs lists (`test_support::schema`).
+#[cfg(test)]
+pub(crate) use {checks::Check, matcher::ReportAt, principal_matcher::PrincipalScope};

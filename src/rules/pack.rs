@@ -21,45 +21,92 @@ use crate::source::Span;
 
 const DOCS_BASE: &str = "https://github.com/iam-lint/iam-lint/blob/main/docs/rules.md";
 
+// The doc comments of these raw types are the descriptions in schemas/rule-pack.schema.json,
+// which a unit test derives from them (`schemars`, in test builds only).
+
+/// A TOML rule pack: see docs/rule-packs.md
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(title = "iam-lint rule pack", extend("$id" = SCHEMA_ID)))]
 #[serde(deny_unknown_fields)]
 struct RawPack {
     pack: RawHeader,
+    /// The pack's rules
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<RawRule>"))]
     rule: Vec<Spanned<RawRule>>,
 }
 
+/// Where editors find the pack schema.
+#[cfg(test)]
+const SCHEMA_ID: &str = "https://github.com/iam-lint/iam-lint/blob/main/schemas/rule-pack.schema.json";
+
+/// What the pack is
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "header"))]
 #[serde(deny_unknown_fields)]
 struct RawHeader {
+    /// The pack's name, shown with its rules
+    #[cfg_attr(test, schemars(with = "String"))]
     name: Spanned<String>,
     description: String,
 }
 
+/// A rule: its text, and one check or matcher
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "rule"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawRule {
+    /// A stable id, never reused: a prefix and three digits
+    #[cfg_attr(test, schemars(with = "crate::test_support::schema::RuleId"))]
     id: Spanned<String>,
+    /// The pattern flagged, in kebab-case
+    #[cfg_attr(test, schemars(with = "crate::test_support::schema::RuleName"))]
     name: Spanned<String>,
+    #[cfg_attr(test, schemars(with = "Severity"))]
     severity: Spanned<String>,
+    /// The policy kinds it applies to
+    #[cfg_attr(test, schemars(with = "Vec<crate::test_support::schema::KindName>", length(min = 1)))]
     applies_to: Spanned<Vec<Spanned<String>>>,
+    /// One line: what the rule finds
     summary: String,
+    /// A finding's message: may interpolate `{action}`, `{resource}`, `{sid}`...
+    #[cfg_attr(test, schemars(with = "String"))]
     message: Spanned<String>,
+    /// Markdown: why it matters and how to fix it
     help: String,
+    /// A documentation URL (default: the rule's section of docs/rules.md)
     docs: Option<String>,
+    /// Peer tools' ids it answers to, for suppressions
     #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
     tags: Vec<String>,
+    /// GitHub's security-severity, for rules tagged `security`
+    #[cfg_attr(test, schemars(with = "Option<f64>", range(min = 0, max = 10)))]
     security_severity: Option<Spanned<f64>>,
+    /// A built-in check, by name
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::CheckName>"))]
     check: Option<Spanned<String>>,
+    /// The check's parameters: lists of strings
+    #[cfg_attr(test, schemars(with = "Option<BTreeMap<String, Vec<String>>>"))]
     params: Option<Spanned<toml::Table>>,
+    /// Statement matchers: a statement is reported when any of them matches
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<RawMatcher>"))]
     statement: Vec<Spanned<RawMatcher>>,
+    /// Tests of a template's roles, users, groups and functions
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<RawPrincipalMatcher>"))]
     principal: Vec<Spanned<RawPrincipalMatcher>>,
+    /// Tests of a CDK app's cdk.json
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<RawAppMatcher>"))]
     app: Vec<Spanned<RawAppMatcher>>,
+    /// A test of each whole document
+    #[cfg_attr(test, schemars(with = "Option<RawDocumentMatcher>"))]
     document: Option<Spanned<RawDocumentMatcher>>,
 }
 
@@ -412,6 +459,14 @@ pub(super) fn load_pack(file: &str, text: &str) -> Result<LoadedPack, PackError>
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::test_support::schema::{check_file, root_schema};
+
+    /// schemas/rule-pack.schema.json is what the raw types accept (`IAM_LINT_BLESS=1` rewrites
+    /// it); tests/it/schemas.rs validates every built-in pack against it.
+    #[test]
+    fn the_committed_schema_is_derived_from_the_types() {
+        check_file("rule-pack.schema.json", &root_schema::<RawPack>());
+    }
 
     pub(crate) const HEADER: &str = "[pack]\nname = \"t\"\ndescription = \"d\"\n";
 

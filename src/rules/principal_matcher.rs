@@ -10,15 +10,30 @@ use super::pack::Validator;
 use crate::glob::{self, Case};
 use crate::model::{PrincipalResource, TemplateFacts};
 
+/// A test of a template's roles, users, groups and SAM functions
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "template-principal"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawPrincipalMatcher {
+    /// Which principals (default `any`)
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::ScopeName>"))]
     pub role: Option<Spanned<String>>,
+    /// Managed policy ARN globs, any of which attached is reported
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     pub attaches: Option<Spanned<Vec<Spanned<String>>>>,
+    /// ARN globs `attaches` lets through
     #[serde(default)]
+    #[cfg_attr(test, schemars(with = "Vec<String>"))]
     pub except: Vec<Spanned<String>>,
+    /// No permissions boundary
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     pub lacks_boundary: Option<Spanned<bool>>,
+    /// Only where the project requires boundaries
+    #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::Flag>"))]
     pub if_boundaries_required: Option<Spanned<bool>>,
+    /// The findings' message, when it is not the rule's
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     pub message: Option<Spanned<String>>,
 }
 
@@ -34,12 +49,12 @@ pub(crate) enum PrincipalScope {
 }
 
 impl PrincipalScope {
+    /// Each scope with its name in a pack's `role`.
+    pub(crate) const NAMED: [(PrincipalScope, &'static str); 2] =
+        [(PrincipalScope::Any, "any"), (PrincipalScope::BootstrapExecutionRole, "bootstrap-execution-role")];
+
     pub(super) fn from_name(name: &str) -> Option<PrincipalScope> {
-        match name {
-            "any" => Some(PrincipalScope::Any),
-            "bootstrap-execution-role" => Some(PrincipalScope::BootstrapExecutionRole),
-            _ => None,
-        }
+        Self::NAMED.into_iter().find(|(_, n)| *n == name).map(|(scope, _)| scope)
     }
 }
 

@@ -9,3 +9,5 @@ pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+pub(crate) mod schema;
