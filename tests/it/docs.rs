@@ -1,5 +1,5 @@
 //! Generated documentation is committed and must match what the code generates.
-//! `IAM_LINT_BLESS=1 cargo test --test docs` regenerates it.
+//! `IAM_LINT_BLESS=1 cargo test --test it docs::` regenerates it.
 
 use crate::common::{repo, run};
 
@@ -11,7 +11,7 @@ fn rules_reference_is_current() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "docs/rules.md is stale: run `IAM_LINT_BLESS=1 cargo test --test docs`");
+    assert!(committed == generated, "docs/rules.md is stale: run `IAM_LINT_BLESS=1 cargo test --test it docs::`");
 }
 
 #[test]

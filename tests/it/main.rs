@@ -23,3 +23,4 @@ mod robustness;
 mod rules;
 mod sarif;
 mod schemas;
+mod workflows;
