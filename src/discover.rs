@@ -4,7 +4,7 @@
 //! JSON file in it (asset bundles, tree.json).
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::WalkBuilder;
 
@@ -134,7 +134,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let assembly = is_dir && entry.depth() > 0 && assembly::is_assembly(entry.path());
             if assembly {
-                seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(entry.path().to_owned());
+                seen.lock().unwrap_or_else(PoisonError::into_inner).push(entry.path().to_owned());
             }
             !assembly
         })
@@ -155,7 +155,7 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
             Err(err) => errors.push(ToolError::general(format!("while walking {}: {err}", display_path(root)))),
         }
     }
-    let assemblies = std::mem::take(&mut *assemblies.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let assemblies = std::mem::take(&mut *assemblies.lock().unwrap_or_else(PoisonError::into_inner));
     for dir in &assemblies {
         add_assembly(dir, found, errors);
     }

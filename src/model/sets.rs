@@ -3,7 +3,7 @@
 
 use super::{Clause, Text};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::catalog::catalog;
 use crate::glob::{self, Case};
@@ -33,7 +33,7 @@ impl<'a> ActionSet<'a> {
         static MEMO: OnceLock<Mutex<HashMap<String, Arc<[String]>>>> = OnceLock::new();
         let memo = MEMO.get_or_init(Default::default);
         let key = pattern.to_ascii_lowercase();
-        if let Some(found) = memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+        if let Some(found) = memo.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
             return found.clone();
         }
         let expanded: Arc<[String]> = catalog()
@@ -41,7 +41,7 @@ impl<'a> ActionSet<'a> {
             .into_iter()
             .map(|(service, action)| format!("{}:{}", service.prefix, action.name))
             .collect();
-        memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, expanded.clone());
+        memo.lock().unwrap_or_else(PoisonError::into_inner).insert(key, expanded.clone());
         expanded
     }
 

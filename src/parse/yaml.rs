@@ -1,6 +1,7 @@
 //! YAML through saphyr's event parser, built into the shared tree with an explicit stack, so
 //! that depth and alias expansion ("billion laughs") are bounded by us, not by recursion.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
@@ -74,7 +75,7 @@ impl Builder {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<Option<Node>, ParseError> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let tag = tag.map(std::borrow::Cow::into_owned);
+                let tag = tag.map(Cow::into_owned);
                 let node = Node { span, value: scalar_value(&text, style, tag.as_ref()) };
                 self.complete(node, anchor, tag)
             }
@@ -97,13 +98,13 @@ impl Builder {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.open(span)?;
-                let tag = tag.map(std::borrow::Cow::into_owned);
+                let tag = tag.map(Cow::into_owned);
                 self.stack.push(Frame::Sequence { start: span.start, anchor, tag, items: Vec::new() });
                 Ok(None)
             }
             Event::MappingStart(anchor, tag) => {
                 self.open(span)?;
-                let tag = tag.map(std::borrow::Cow::into_owned);
+                let tag = tag.map(Cow::into_owned);
                 self.stack.push(Frame::Mapping { start: span.start, anchor, tag, members: Vec::new(), key: None });
                 Ok(None)
             }

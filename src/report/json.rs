@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{DeferredErrors, FormatWriter, Region, Run, Totals, error_region, placed_notices};
+use crate::baseline::BaselineCounts;
 use crate::error::ToolError;
 use crate::finding::Origin;
 use crate::lint::FileReport;
@@ -163,7 +164,7 @@ impl FormatWriter for JsonWriter {
             warnings: counts.warnings,
             notes: counts.notes,
             suppressed: totals.suppressed,
-            baselined: totals.baselined.as_ref().map(super::super::baseline::BaselineCounts::baselined),
+            baselined: totals.baselined.as_ref().map(BaselineCounts::baselined),
             fixed: totals.baselined.as_ref().map(|c| c.fixed),
             tool_errors: totals.tool_errors,
         };

@@ -85,7 +85,7 @@ mod tests {
         let facts = |boundary_context, unbounded: &[&str]| AppFacts {
             at: Loc { pointer: "/context".into(), span: Span::new(3, 12) },
             boundary_context,
-            unbounded: unbounded.iter().map(std::string::ToString::to_string).collect(),
+            unbounded: unbounded.iter().map(ToString::to_string).collect(),
         };
         let matcher = AppMatcher { message: None };
         let hit = matcher.evaluate(&facts(false, &["App/Role", "App/Other"])).unwrap();
