@@ -166,7 +166,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-if [ -z "$root" ] || [ -z "$path" ] || ! grep -q '^name = "iam-lint"$' "$path/Cargo.toml"; then
+if [ -z "$root" ] || [ -z "$path" ] || ! grep -qs '^name = "iam-lint"$' "$path/Cargo.toml"; then
     echo "cargo shim: not an install of iam-lint from a path into a root" >&2
     exit 101
 fi
