@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
+use crate::error::io_reason;
+use crate::paths::display_path;
 
 /// The manifest's name inside an assembly directory.
 pub(crate) const MANIFEST: &str = "manifest.json";

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::absolute;
-use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
+use crate::error::io_reason;
 use crate::lint::FileReport;
+use crate::paths::{absolute, display_path};
 use crate::rules::RuleSet;
 
 const VERSION: u32 = 1;

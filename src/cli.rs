@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::MAX_FILE_SIZE_MIB;
-use crate::finding::Severity;
+use crate::finding::FailOn;
 use crate::model::Kind;
+use crate::read::MAX_FILE_SIZE_MIB;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -239,26 +239,6 @@ pub(crate) enum OutputFormat {
     Sarif,
     /// GitHub Actions annotations (workflow commands), for workflows without code scanning
     Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FailOn {
-    Error,
-    Warning,
-    Note,
-    /// Exit 0 whatever is found (errors of the tool still exit 2)
-    Never,
-}
-
-impl FailOn {
-    pub(crate) fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Note => Some(Severity::Note),
-            FailOn::Never => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,7 +4,7 @@
 //! (ids, severities, parameters) is checked against the loaded rules by [`Config::apply`].
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -12,12 +12,14 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::days_since_epoch;
-use crate::cli::FailOn;
-use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
+use crate::error::io_reason;
+use crate::finding::FailOn;
 use crate::finding::Severity;
 use crate::model::Kind;
 use crate::model::Loc;
+use crate::paths::{absolute, display_path};
+use crate::read::MAX_FILE_SIZE_MIB;
 use crate::rules::RuleSet;
 use crate::source::Span;
 use crate::suppress::{AppliesTo, Dialect, Suppression};
@@ -139,9 +141,6 @@ pub(crate) struct Config {
     /// `[[suppress]]` entries: each with the files it applies to.
     pub suppress: Vec<(GlobSet, Suppression)>,
 }
-
-/// What `max-file-size` and `--max-file-size` accept, in MiB.
-pub(crate) const MAX_FILE_SIZE_MIB: std::ops::RangeInclusive<u64> = 1..=1024;
 
 /// What `iam-lint init` writes: every setting, commented out, with what it does.
 pub(crate) const STARTER: &str = include_str!("config_starter.toml");
@@ -371,22 +370,6 @@ impl Config {
     }
 }
 
-/// `path` made absolute against the current directory, with `.` and `..` resolved lexically.
-pub(crate) fn absolute(path: &Path) -> PathBuf {
-    let joined = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_owned());
-    let mut out = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,13 +411,6 @@ mod tests {
             directories.excludes(&directories.root.join("legacy/deeper/a.json")),
             "a directory stands for its files"
         );
-    }
-
-    #[test]
-    fn paths_are_made_absolute_lexically() {
-        let cwd = std::env::current_dir().unwrap();
-        assert_eq!(absolute(Path::new("a/./b/../c.json")), cwd.join("a/c.json"));
-        assert_eq!(absolute(Path::new("/x/../y")), PathBuf::from("/y"));
     }
 
     #[test]

@@ -3,15 +3,16 @@
 //! A CDK cloud assembly (`cdk.out`) contributes the templates its manifest names, not every
 //! JSON file in it (asset bundles, tree.json).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::WalkBuilder;
 
 use crate::assembly::{self, MANIFEST};
 use crate::cdk_app::{self, CDK_JSON, CdkApp};
-use crate::error::ToolError;
+use crate::error::{ToolError, io_reason};
 use crate::model::Kind;
+use crate::paths::display_path;
 
 /// A file to lint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -171,61 +172,9 @@ fn walk(root: &Path, honour_ignores: bool, found: &mut Discovery, errors: &mut V
     }
 }
 
-/// How a path is shown and written into reports: relative to the current directory when it
-/// is inside it, without `.` and with `..` resolved lexically, with forward slashes.
-pub(crate) fn display_path(path: &Path) -> String {
-    let relative = match std::env::current_dir() {
-        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).ok(),
-        _ => None,
-    };
-    let mut parts: Vec<String> = Vec::new();
-    let mut rooted = false;
-    for component in relative.unwrap_or(path).components() {
-        match component {
-            Component::Prefix(prefix) => parts.push(prefix.as_os_str().to_string_lossy().into_owned()),
-            Component::RootDir => rooted = true,
-            Component::CurDir => {}
-            Component::ParentDir if parts.last().is_some_and(|last| last != "..") => {
-                parts.pop();
-            }
-            Component::ParentDir => parts.push("..".into()),
-            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
-}
-
-/// An I/O error's reason without the OS error number, which differs between systems.
-pub(crate) fn io_reason(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let text = err.to_string();
-            text.split(" (os error").next().unwrap_or(&text).to_owned()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn display_path_is_relative_looking_and_forward_slashed() {
-        assert_eq!(display_path(Path::new("./a/b.json")), "a/b.json");
-        assert_eq!(display_path(Path::new("a/../a/./b.json")), "a/b.json");
-        assert_eq!(display_path(Path::new("../x.json")), "../x.json");
-        assert_eq!(display_path(Path::new(".")), ".");
-        assert_eq!(display_path(Path::new("/nowhere/p.json")), "/nowhere/p.json");
-        let inside = std::env::current_dir().unwrap().join("testdata/cli/admin.json");
-        assert_eq!(display_path(&inside), "testdata/cli/admin.json");
-    }
 
     #[test]
     fn extensions_are_case_insensitive() {

@@ -30,6 +30,28 @@ impl Severity {
     }
 }
 
+/// The lowest severity that fails a run (`--fail-on`, a config's `fail-on`): the exit code's
+/// threshold over [`Severity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FailOn {
+    Error,
+    Warning,
+    Note,
+    /// Exit 0 whatever is found (errors of the tool still exit 2)
+    Never,
+}
+
+impl FailOn {
+    pub(crate) fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finding {
     /// Index of the rule in the run's rule set.

@@ -13,9 +13,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{Discovery, Input, display_path};
+use crate::discover::{Discovery, Input};
 use crate::error::ToolError;
 use crate::lint::{FileReport, LintOptions, TemplateSummary, lint_app, lint_file};
+use crate::paths::display_path;
 use crate::source::Source;
 use crate::suppress;
 

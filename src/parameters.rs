@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::discover::{display_path, io_reason};
 use crate::error::ToolError;
+use crate::error::io_reason;
 use crate::extract::ParameterValues;
+use crate::paths::display_path;
 
 #[derive(Deserialize)]
 #[serde(untagged)]

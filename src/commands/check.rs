@@ -9,13 +9,17 @@ use std::time::Instant;
 use super::{best_effort, load_rules};
 use crate::baseline::{Baseline, BaselineFilter, BaselineRecorder};
 use crate::catalog::catalog;
-use crate::cli::{CheckArgs, FailOn, OutputFormat};
+use crate::cli::{CheckArgs, OutputFormat};
 use crate::config::{Config, find_config, load_config};
-use crate::discover::{Discovery, Input, discover, display_path, io_reason};
+use crate::discover::{Discovery, Input, discover};
 use crate::error::ToolError;
-use crate::lint::{DEFAULT_MAX_FILE_BYTES, FileReport, LintOptions, read_stdin};
+use crate::error::io_reason;
+use crate::finding::FailOn;
+use crate::lint::{FileReport, LintOptions};
 use crate::lint_run::lint_all;
 use crate::parameters::load_parameters;
+use crate::paths::display_path;
+use crate::read::{DEFAULT_MAX_FILE_BYTES, read_stdin};
 use crate::report::{
     DeferredErrors, Format, HumanStyle, MAX_SARIF_RESULTS, ReportStream, Run, SarifOptions, SourceRoot, Totals,
     plain_error_line,

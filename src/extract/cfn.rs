@@ -9,12 +9,13 @@ use super::bootstrap::{bootstrap, is_bootstrap};
 use super::embedded::embedded_document;
 use super::intrinsics::{ParameterValues, Template};
 use super::permission::{LAYER_VERSION_PERMISSION, layer_version_permission};
-use super::policy::{build_policy, pointer_child, resource_pointer};
+use super::policy::build_policy;
 use super::principals::{boundary_policies, managed_policy_names, principal};
 use super::sam::{SAM_TYPES, sam_policies};
 use super::size::{QuotaScope, assign_quotas, quota_scopes};
 use crate::model::{BoundaryRequirement, Kind, PolicyDoc, PrincipalResource, TemplateFacts};
 use crate::parse::{Node, Value};
+use crate::pointer::{pointer_child, resource_pointer};
 
 /// Where a resource type keeps a policy: a property path below `Properties` (`*` steps into
 /// each item of a list) and the kind of policy found there.

@@ -3,9 +3,9 @@
 //! conditions under which the offending element is deployed.
 
 use super::intrinsics::{ParameterValues, Template};
-use super::policy::pointer_token;
 use crate::finding::Origin;
 use crate::parse::{Node, Value};
+use crate::pointer::unescape_token;
 use crate::source::Span;
 
 /// The template-level facts of a finding at `pointer` (a pointer into the template) and
@@ -18,7 +18,7 @@ pub(crate) fn origin(
     element: &str,
 ) -> Option<Origin> {
     let mut tokens = pointer.strip_prefix("/Resources/")?.splitn(2, '/');
-    let logical_id = pointer_token(tokens.next()?);
+    let logical_id = unescape_token(tokens.next()?);
     let resource = &root.get("Resources")?.value.get(&logical_id)?.value;
     let construct = resource
         .get("Metadata")
@@ -30,7 +30,7 @@ pub(crate) fn origin(
         let template = Template::of(root, values);
         branch_conditions(&template, resource, span, element, &mut conditions);
     }
-    let property_path = tokens.next().unwrap_or_default().split('/').map(pointer_token).collect::<Vec<_>>().join(".");
+    let property_path = tokens.next().unwrap_or_default().split('/').map(unescape_token).collect::<Vec<_>>().join(".");
     Some(Origin { logical_id, property_path, construct, conditions })
 }
 

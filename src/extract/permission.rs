@@ -5,9 +5,10 @@
 //! property that says it, so that resource-policy rules (an open principal) apply.
 
 use super::intrinsics::Template;
-use super::policy::{pointer_child, resolved_texts, resource_pointer};
+use super::policy::resolved_texts;
 use crate::model::{Clause, Condition, ConditionEntry, Kind, Loc, PolicyDoc, Principal, Size, Statement, Text};
 use crate::parse::Member;
+use crate::pointer::{pointer_child, resource_pointer};
 
 pub(super) const LAYER_VERSION_PERMISSION: &str = "AWS::Lambda::LayerVersionPermission";
 

@@ -9,41 +9,12 @@ use super::size::document_size;
 use crate::glob::{self, Case};
 use crate::model::{Clause, Condition, ConditionEntry, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text};
 use crate::parse::{Member, Node, Value};
+use crate::pointer::{pointer_child, push_token};
 use crate::source::Span;
 
 const DOCUMENT_KEYS: [&str; 3] = ["Version", "Id", "Statement"];
 const STATEMENT_KEYS: [&str; 9] =
     ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
-
-/// Appends one reference token to a JSON pointer (RFC 6901 escaping).
-pub(super) fn pointer_child(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    push_token(&mut out, token);
-    out
-}
-
-/// Appends `/token` to a JSON pointer, escaped.
-fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
-
-/// The reference token's key (RFC 6901 unescaping).
-pub(super) fn pointer_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-/// `/Resources/<logical id>`, the pointer of a template's resource.
-pub(super) fn resource_pointer(logical_id: &str) -> String {
-    pointer_child("/Resources", logical_id)
-}
 
 struct Builder<'t> {
     malformed: Vec<Malformed>,
@@ -412,11 +383,6 @@ mod tests {
         assert_eq!(one.statements[0].action.as_ref().unwrap().items[0].loc.pointer, "/Statement/Action");
         let many = doc(r#"{"Statement": [{"Effect": "Allow", "Action": ["a:b", "c:d"], "Resource": "*"}]}"#);
         assert_eq!(many.statements[0].action.as_ref().unwrap().items[1].loc.pointer, "/Statement/0/Action/1");
-    }
-
-    #[test]
-    fn pointer_tokens_are_escaped() {
-        assert_eq!(pointer_child("/a", "b/c~d"), "/a/b~1c~0d");
     }
 
     #[test]

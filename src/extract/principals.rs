@@ -5,9 +5,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::intrinsics::Template;
-use super::policy::{pointer_child, resolved_texts, resource_pointer};
+use super::policy::resolved_texts;
 use crate::model::{Loc, PrincipalResource};
 use crate::parse::{Member, Node};
+use crate::pointer::{pointer_child, resource_pointer};
 
 /// Resource types that are or create a principal: where they list managed policies, and
 /// whether they are SAM resources (whose `Policies` may name AWS managed policies bare).

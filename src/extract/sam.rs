@@ -4,9 +4,10 @@
 //! a notice says their permissions were not checked.
 
 use super::intrinsics::Template;
-use super::policy::{build_policy, pointer_child, resource_pointer};
+use super::policy::build_policy;
 use crate::model::{Kind, Loc, Notice, PolicyDoc};
 use crate::parse::{Member, Node, Value};
+use crate::pointer::{pointer_child, resource_pointer};
 
 /// Resource types whose `Policies` property SAM reads.
 pub(super) const SAM_TYPES: [&str; 2] = ["AWS::Serverless::Function", "AWS::Serverless::StateMachine"];

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 
 use super::intrinsics::Template;
-use super::policy::pointer_token;
 use crate::model::{PolicyDoc, Size, SizeQuota};
 use crate::parse::{Node, Value};
+use crate::pointer::unescape_token;
 
 /// Typical lengths of what a template leaves unknown: the finding then says "estimated".
 const PSEUDO_PARAMETERS: [(&str, usize); 6] = [
@@ -117,7 +117,7 @@ pub(super) fn quota_scopes(resources: &Node, pointer: &str) -> Vec<QuotaScope> {
     let Some((id_token, path)) = pointer.strip_prefix("/Resources/").and_then(|rest| rest.split_once('/')) else {
         return Vec::new();
     };
-    let id = pointer_token(id_token);
+    let id = unescape_token(id_token);
     let Some(resource) = resources.get(&id).map(|r| &r.value) else { return Vec::new() };
     let property = |key: &str| resource.get("Properties").and_then(|p| p.value.get(key)).map(|m| &m.value);
     let inline = |principal: String, principal_type| QuotaScope::Inline { principal, principal_type };

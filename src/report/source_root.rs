@@ -42,7 +42,7 @@ impl SourceRoot {
     /// Where `name` (as the run shows it: relative to the working directory, or absolute) is.
     pub(crate) fn locate(&self, name: &str) -> ArtifactPath {
         let path = self.cwd.join(name);
-        let spelled = lexically_normal(&path);
+        let spelled = crate::paths::lexically_normal(&path);
         // A name that is not a file (standard input's `--stdin-filename`) keeps its spelling.
         let resolved = path.canonicalize().map(without_verbatim_prefix).unwrap_or_else(|_| spelled.clone());
         // A symlink in the repository to a file outside it: the link is what the repository holds.
@@ -64,21 +64,6 @@ fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
         Some(plain) if !plain.starts_with("UNC\\") => PathBuf::from(plain),
         _ => path,
     }
-}
-
-/// `a/./b/../c` as `a/c`, without touching the file system.
-fn lexically_normal(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
 }
 
 #[cfg(test)]

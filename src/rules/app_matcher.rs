@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::hit::{Hit, code};
-use super::pack::Validator;
+use super::validator::Validator;
 use crate::model::AppFacts;
 
 /// A test of a CDK app's cdk.json

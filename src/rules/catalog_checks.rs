@@ -2,7 +2,7 @@
 //! actions and condition keys, invalid condition operators, resources that are not ARNs.
 
 use super::hit::{Hit, code};
-use super::pack::is_action_glob;
+use super::validator::is_action_glob;
 use crate::catalog::{Service, catalog, nearest, without_placeholders};
 use crate::glob::has_wildcard;
 use crate::model::{Statement, Text};

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use crate::model::{Kind, PolicyDoc, Statement};
 
 use super::hit::Hit;
-use super::pack::Params;
-use super::pack::is_action_glob;
+use super::validator::Params;
+use super::validator::is_action_glob;
 use super::{catalog_checks, resource_checks, trust_checks};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::hit::{Hit, code};
-use super::pack::{Validator, is_action_glob};
+use super::validator::{Validator, is_action_glob};
 use crate::catalog::without_placeholders;
 use crate::glob::{self, Case};
 use crate::model::{ConditionEntry, Effect, Loc, PolicyDoc, Statement};

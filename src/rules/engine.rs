@@ -8,6 +8,7 @@ use super::pack::{Logic, Rule};
 use super::rule_set::RuleSet;
 use crate::finding::Finding;
 use crate::model::{AppFacts, Kind, PolicyDoc, TemplateFacts};
+use crate::pointer::escape_token;
 
 /// The findings of every applicable rule on `doc`, one per rule and location.
 pub(crate) fn evaluate(rules: &RuleSet, doc: &PolicyDoc) -> Vec<Finding> {
@@ -70,7 +71,7 @@ impl<'d> Anchors<'d> {
             let (position, tail) = rest.split_once('/').map_or((rest, ""), |(p, t)| (p, t));
             let sid = self.sids.get(position.parse::<usize>().ok()?).copied().flatten()?;
             let separator = if tail.is_empty() { "" } else { "/" };
-            Some(format!("{}Sid={}{separator}{tail}", self.prefix, sid.replace('~', "~0").replace('/', "~1")))
+            Some(format!("{}Sid={}{separator}{tail}", self.prefix, escape_token(sid)))
         });
         named.unwrap_or_else(|| pointer.to_owned())
     }

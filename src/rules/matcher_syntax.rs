@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::matcher::{ActionTest, ConditionTest, PrincipalTest, ReportAt, ResourceTest, StatementMatcher};
-use super::pack::{Validator, is_action_glob};
+use super::validator::{Validator, is_action_glob};
 use crate::model::Effect;
 
 /// A statement matcher: every test present must hold

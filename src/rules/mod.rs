@@ -15,6 +15,7 @@ mod principal_matcher;
 mod resource_checks;
 mod rule_set;
 mod trust_checks;
+mod validator;
 
 pub(crate) use engine::{evaluate, evaluate_app, evaluate_template, interpolate};
 pub(crate) use pack::Rule;

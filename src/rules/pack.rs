@@ -1,7 +1,6 @@
 //! Rule packs: TOML parsed into raw structs (unknown keys rejected), then validated into
 //! [`Rule`]s. Every error carries a span into the TOML so it can be shown in place.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -14,10 +13,10 @@ use super::document_matcher::{self, DocumentMatcher, RawDocumentMatcher};
 use super::matcher::{PrincipalTest as StatementPrincipalTest, StatementMatcher};
 use super::matcher_syntax::RawMatcher;
 use super::principal_matcher::{PrincipalMatcher, PrincipalTest, RawPrincipalMatcher};
+use super::validator::{Params, Validator, is_action_glob};
 use crate::error::ToolError;
 use crate::finding::Severity;
 use crate::model::Kind;
-use crate::source::Span;
 
 const DOCS_BASE: &str = "https://github.com/iam-lint/iam-lint/blob/main/docs/rules.md";
 
@@ -91,7 +90,7 @@ struct RawRule {
     #[cfg_attr(test, schemars(with = "Option<crate::test_support::schema::CheckName>"))]
     check: Option<Spanned<String>>,
     /// The check's parameters: lists of strings
-    #[cfg_attr(test, schemars(with = "Option<BTreeMap<String, Vec<String>>>"))]
+    #[cfg_attr(test, schemars(with = "Option<std::collections::BTreeMap<String, Vec<String>>>"))]
     params: Option<Spanned<toml::Table>>,
     /// Statement matchers: a statement is reported when any of them matches
     #[serde(default)]
@@ -138,9 +137,6 @@ pub(crate) struct Rule {
     /// Tested on each whole document of the kinds the rule applies to.
     pub(crate) document_matcher: Option<DocumentMatcher>,
 }
-
-/// A check's parameters: each a list of action globs.
-pub(super) type Params = BTreeMap<String, Vec<String>>;
 
 impl Rule {
     /// The first paragraph of the help, on one line: why the rule matters, without the
@@ -223,40 +219,7 @@ pub(super) struct PackError {
     pub errors: Vec<ToolError>,
 }
 
-pub(super) struct Validator<'a> {
-    file: &'a str,
-    text: Arc<str>,
-    pub(super) errors: Vec<ToolError>,
-}
-
 impl Validator<'_> {
-    pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let error = ToolError::at(self.file, self.text.clone(), Span::new(span.start, span.end), message);
-        self.errors.push(error);
-    }
-
-    /// Checks that `message` uses only `variables`, those the hits of `what` carry.
-    pub(super) fn message_variables(&mut self, message: &str, span: Range<usize>, variables: &[&str], what: &str) {
-        for placeholder in placeholders(message) {
-            if !variables.contains(&placeholder) {
-                let known = variables.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(", ");
-                self.error(
-                    span.clone(),
-                    format!("the message uses `{{{placeholder}}}`, which {what} does not provide; available: {known}"),
-                );
-            }
-        }
-    }
-
-    /// A matcher flag written as `key = true`; `false` would read as "must not", which the
-    /// vocabulary does not have.
-    pub(super) fn flag(&mut self, value: Option<bool>, span: &Range<usize>, key: &str) -> bool {
-        if value == Some(false) {
-            self.error(span.clone(), format!("`{key} = false` has no meaning: remove the key instead"));
-        }
-        value == Some(true)
-    }
-
     /// Validates one rule; returns it with the span of its id, for errors about the id.
     fn rule(&mut self, pack: &str, raw: Spanned<RawRule>) -> Option<(Rule, Range<usize>)> {
         let span = raw.span();
@@ -405,22 +368,10 @@ fn check_param(check: Check, name: &str, values: Option<&[String]>) -> Result<()
     }
 }
 
-pub(crate) fn is_action_glob(text: &str) -> bool {
-    let part =
-        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_'));
-    text == "*"
-        || text.split_once(':').is_some_and(|(service, action)| part(service) && part(action) && !action.contains(':'))
-}
-
 fn is_rule_id(id: &str) -> bool {
     let letters = id.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &id[letters.len()..];
     !letters.is_empty() && letters.chars().all(|c| c.is_ascii_uppercase()) && digits.len() == 3
-}
-
-/// The `{name}` placeholders of a message.
-fn placeholders(message: &str) -> impl Iterator<Item = &str> {
-    message.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 /// Parses and validates one pack. `file` names it in errors.
@@ -438,7 +389,7 @@ pub(crate) struct PackInfo {
 
 pub(super) fn load_pack(file: &str, text: &str) -> Result<LoadedPack, PackError> {
     let shared: Arc<str> = Arc::from(text);
-    let mut validator = Validator { file, text: shared.clone(), errors: Vec::new() };
+    let mut validator = Validator::new(file, shared.clone());
     let raw: RawPack = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(err) => {

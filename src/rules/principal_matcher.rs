@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::hit::{Hit, code};
-use super::pack::Validator;
+use super::validator::Validator;
 use crate::glob::{self, Case};
 use crate::model::{PrincipalResource, TemplateFacts};
 

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::catalog_checks::is_arn_shaped;
 use super::hit::{Hit, code};
-use super::pack::Params;
+use super::validator::Params;
 use crate::catalog::{AccessLevel, Action, ArnPattern, Service, catalog, without_placeholders};
 use crate::finding::Severity;
 use crate::glob::{self, Case, has_wildcard};

@@ -11,6 +11,7 @@ use regex::Regex;
 use crate::catalog::days_since_epoch;
 use crate::finding::Finding;
 use crate::model::{Loc, Notice};
+use crate::pointer::escape_token;
 use crate::rules::{Rule, RuleSet, interpolate};
 
 pub(crate) use sources::template_suppressions;
@@ -104,7 +105,7 @@ impl Suppression {
             return false;
         }
         if let Some(sid) = &self.sid {
-            let segment = format!("Sid={}", sid.replace('~', "~0").replace('/', "~1"));
+            let segment = format!("Sid={}", escape_token(sid));
             if !finding.anchor.split('/').any(|s| s == segment) {
                 return false;
             }

@@ -10,6 +10,7 @@ use regex::Regex;
 use super::{AppliesTo, Dialect, Suppression};
 use crate::model::Loc;
 use crate::parse::{Node, Value};
+use crate::pointer::{pointer_child, resource_pointer};
 
 /// Every suppression written in the template `root`.
 pub(crate) fn template_suppressions(root: &Node) -> Vec<Suppression> {
@@ -19,7 +20,7 @@ pub(crate) fn template_suppressions(root: &Node) -> Vec<Suppression> {
     }
     for resource in root.get("Resources").map(|r| r.value.members()).unwrap_or_default() {
         if let Some(metadata) = resource.value.get("Metadata") {
-            let pointer = format!("/Resources/{}/Metadata", resource.key.replace('~', "~0").replace('/', "~1"));
+            let pointer = pointer_child(&resource_pointer(&resource.key), "Metadata");
             read_metadata(&metadata.value, &pointer, Some(&resource.key), &mut found);
         }
     }

@@ -11,7 +11,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use crate::cli::FailOn;
+use crate::finding::FailOn;
 use crate::model::{Effect, Kind};
 use crate::rules::{Check, PrincipalScope, ReportAt};
 
