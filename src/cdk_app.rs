@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{AppFacts, Loc};
+use crate::iam::model::{AppFacts, Loc};
 use crate::parse::Node;
 
 pub(crate) const CDK_JSON: &str = "cdk.json";

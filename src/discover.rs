@@ -11,7 +11,7 @@ use ignore::WalkBuilder;
 use crate::assembly::{self, MANIFEST};
 use crate::cdk_app::{self, CDK_JSON, CdkApp};
 use crate::error::{ToolError, io_reason};
-use crate::model::Kind;
+use crate::iam::model::Kind;
 use crate::paths::display_path;
 
 /// A file to lint.
@@ -24,18 +24,21 @@ pub(crate) struct Input {
     pub assembly: Option<usize>,
     /// The kind the config's `[kinds]` gives this file, for a bare policy.
     pub kind: Option<Kind>,
+    /// The config's `[[suppress]]` entries for this file, by their place in the config.
+    pub config_suppressions: Vec<usize>,
     /// What standard input held, for `-`: `path` is then only its name.
     pub contents: Option<Arc<[u8]>>,
 }
 
 impl Input {
     fn found(path: PathBuf, explicit: bool, assembly: Option<usize>) -> Input {
-        Input { path, explicit, assembly, kind: None, contents: None }
+        Input { path, explicit, assembly, kind: None, config_suppressions: Vec::new(), contents: None }
     }
 
     /// Standard input, reported as `name`.
     pub(crate) fn stdin(name: PathBuf, contents: Vec<u8>) -> Input {
-        Input { path: name, explicit: true, assembly: None, kind: None, contents: Some(Arc::from(contents)) }
+        let contents = Some(Arc::from(contents));
+        Input { path: name, explicit: true, assembly: None, kind: None, config_suppressions: Vec::new(), contents }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Kind, Loc};
+use crate::iam::model::{Kind, Loc};
 
 /// SARIF's levels, most severe first in `Ord`'s reverse: `Error > Warning > Note`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,29 +1,27 @@
 //! iam-lint: a fast, offline linter for AWS IAM.
 //!
-//! The pipeline (DESIGN §2): `discover` expands paths into files; `parse` reads JSON or YAML
-//! into one span-carrying tree; `extract` finds the policy documents in it and builds the typed
-//! `model`; `rules` evaluates TOML rule packs over the model into plain-data `finding`s; `report`
-//! renders them as terminal diagnostics, concise lines, JSON or SARIF. Tool failures are
-//! `error::ToolError`s and never mix with findings. `main` is a thin shell around [`run`].
+//! The pipeline (DESIGN §2): `discover` expands paths into files and `read` reads each within
+//! its size limit; `parse` reads JSON or YAML into one span-carrying tree; `extract` finds the
+//! policy documents in it and builds the typed model of `iam` (with the IAM catalog and
+//! wildcard semantics); `rules` evaluates TOML rule packs over the model into plain-data
+//! `finding`s located by JSON `pointer`s; `suppress` sets aside what the project accepts;
+//! `report` renders the rest as terminal diagnostics, concise lines, JSON or SARIF. `app` is
+//! what the user asked for (the command line, commands, config, baselines) and sits on top:
+//! imports point down, never back. Tool failures are `error::ToolError`s and never mix with
+//! findings. `main` is a thin shell around [`run`].
 
+mod app;
 mod assembly;
-mod baseline;
-mod catalog;
 mod cdk_app;
-mod cli;
-mod commands;
-mod config;
 mod discover;
 mod error;
 mod extract;
 mod finding;
 #[doc(hidden)]
 pub mod fuzz_targets;
-mod glob;
+mod iam;
 mod lint;
 mod lint_run;
-mod model;
-mod parameters;
 mod parse;
 mod paths;
 mod pointer;
@@ -68,5 +66,5 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    commands::run(args, io)
+    app::commands::run(args, io)
 }

@@ -8,19 +8,18 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cdk_app::{CdkApp, app_facts};
-use crate::config::Config;
 use crate::discover::Input;
 use crate::discover::LintedAssembly;
 use crate::error::ToolError;
 use crate::extract::{ExtractOptions, ParameterValues, boundary_name, extract, is_template, origin};
 use crate::finding::Finding;
-use crate::model::{BoundaryRequirement, Kind, Notice, TemplateFacts};
+use crate::iam::model::{BoundaryRequirement, Kind, Notice, TemplateFacts};
 use crate::parse::{Node, Syntax, parse};
 use crate::paths::display_path;
 use crate::read::{DEFAULT_MAX_FILE_BYTES, ReadError, read_bounded};
 use crate::rules::{RuleSet, evaluate, evaluate_app, evaluate_template};
 use crate::source::Source;
-use crate::suppress::{self, Suppressed, Suppression, template_suppressions};
+use crate::suppress::{self, ConfigSuppressions, Suppressed, Suppression, template_suppressions};
 
 /// Words one of which any policy or template contains. A walked file without them that fails
 /// to parse is someone else's data (a Helm chart, a JSON5 config), not an error to report.
@@ -82,8 +81,8 @@ pub(crate) struct LintOptions<'a> {
     pub assemblies: &'a [LintedAssembly],
     /// Managed policy names other templates use as permissions boundaries.
     pub boundary_names: &'a BTreeSet<String>,
-    /// The run's config, for its `[[suppress]]` entries.
-    pub config: Option<&'a Config>,
+    /// The config's `[[suppress]]` entries, which [`Input::config_suppressions`] indexes.
+    pub config_suppressions: Option<&'a ConfigSuppressions<'a>>,
     /// Read and parse only (`--parse-only`): the benchmarks' baseline.
     pub parse_only: bool,
     /// Larger files are refused (`--max-file-size`).
@@ -104,7 +103,7 @@ impl<'a> LintOptions<'a> {
             parameters: &NO_PARAMETERS,
             assemblies,
             boundary_names: &NO_NAMES,
-            config: None,
+            config_suppressions: None,
             parse_only: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         }
@@ -203,8 +202,9 @@ fn apply_suppressions(report: &mut FileReport, root: &Node, template: bool, inpu
     let written = if template { template_suppressions(root) } else { Vec::new() };
     // The config's suppressions come last: their use is reported by index.
     let in_file = written.len();
-    let from_config = options.config.map(|c| c.suppressions_for(&input.path)).unwrap_or_default();
-    let suppressions: Vec<&Suppression> = written.iter().chain(from_config.iter().map(|(_, s)| *s)).collect();
+    let from_config = &input.config_suppressions;
+    let entries = options.config_suppressions.map(|c| c.entries.as_slice()).unwrap_or_default();
+    let suppressions: Vec<&Suppression> = written.iter().chain(from_config.iter().map(|&i| entries[i])).collect();
     if suppressions.is_empty() {
         return;
     }
@@ -220,7 +220,7 @@ fn apply_suppressions(report: &mut FileReport, root: &Node, template: bool, inpu
     report.suppressed = outcome.suppressed;
     report.notices.extend(outcome.notices);
     let used = &outcome.used[in_file..];
-    report.config_entries = from_config.iter().zip(used).map(|((i, _), used)| (*i, *used)).collect();
+    report.config_entries = from_config.iter().zip(used).map(|(&i, &used)| (i, used)).collect();
 }
 
 fn summarize(root: &Node, facts: TemplateFacts, parameters: &ParameterValues) -> TemplateSummary {

@@ -194,7 +194,7 @@ struct RunState {
 
 impl RunState {
     fn new(options: &LintOptions<'_>) -> RunState {
-        let entries = options.config.map_or(0, |c| c.suppress.len());
+        let entries = options.config_suppressions.map_or(0, |c| c.entries.len());
         let (offered, used) = (vec![false; entries], vec![false; entries]);
         RunState { files_checked: 0, policies: 0, offered, used, waiting: BTreeMap::new(), next_place: 0 }
     }
@@ -265,15 +265,15 @@ fn relint_with_boundaries_named_elsewhere(members: &mut [Linted], inputs: &[Inpu
 /// them: a report on the config file (not a linted file: what it reports is about the
 /// suppressions it holds).
 fn judge_config_suppressions(offered: &[bool], used: &[bool], options: &LintOptions<'_>) -> Option<FileReport> {
-    let config = options.config.filter(|c| !c.suppress.is_empty())?;
+    let config = options.config_suppressions.filter(|c| !c.entries.is_empty())?;
     // Entries for files this run did not lint (pre-commit lints the changed ones) are not
     // unused: only those offered to some file are judged for use.
-    let entries = config.suppress.iter().map(|(_, s)| s);
+    let entries = config.entries.iter().copied();
     let outcome = suppress::judge_config(entries, offered, used, options.rules, suppress::today());
     let report = FileReport {
         findings: outcome.findings,
         notices: outcome.notices,
-        ..FileReport::empty(config.source(), Vec::new())
+        ..FileReport::empty(config.source.clone(), Vec::new())
     };
     Some(report)
 }

@@ -17,7 +17,7 @@ impl Span {
 }
 
 /// One input: where it came from, how to show its name, and its text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Source {
     /// The name shown to users and written into reports: relative, with forward slashes.
     pub name: String,

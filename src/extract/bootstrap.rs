@@ -5,7 +5,7 @@
 
 use super::intrinsics::Template;
 use super::principals::principal;
-use crate::model::Bootstrap;
+use crate::iam::model::Bootstrap;
 use crate::parse::Node;
 
 const EXECUTION_ROLE: &str = "CloudFormationExecutionRole";

@@ -13,7 +13,7 @@ use super::policy::build_policy;
 use super::principals::{boundary_policies, managed_policy_names, principal};
 use super::sam::{SAM_TYPES, sam_policies};
 use super::size::{QuotaScope, assign_quotas, quota_scopes};
-use crate::model::{BoundaryRequirement, Kind, PolicyDoc, PrincipalResource, TemplateFacts};
+use crate::iam::model::{BoundaryRequirement, Kind, PolicyDoc, PrincipalResource, TemplateFacts};
 use crate::parse::{Node, Value};
 use crate::pointer::{pointer_child, resource_pointer};
 

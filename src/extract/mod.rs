@@ -18,7 +18,7 @@ pub(crate) use intrinsics::ParameterValues;
 
 use std::collections::BTreeSet;
 
-use crate::model::{Kind, Notice, PolicyDoc, TemplateFacts};
+use crate::iam::model::{Kind, Notice, PolicyDoc, TemplateFacts};
 use crate::parse::Node;
 
 /// The policies of a file; for a template also its principals and what was not checked.

@@ -6,7 +6,7 @@
 
 use super::intrinsics::Template;
 use super::policy::resolved_texts;
-use crate::model::{Clause, Condition, ConditionEntry, Kind, Loc, PolicyDoc, Principal, Size, Statement, Text};
+use crate::iam::model::{Clause, Condition, ConditionEntry, Kind, Loc, PolicyDoc, Principal, Size, Statement, Text};
 use crate::parse::Member;
 use crate::pointer::{pointer_child, resource_pointer};
 

@@ -6,8 +6,10 @@ use std::fmt::Write as _;
 
 use super::intrinsics::Template;
 use super::size::document_size;
-use crate::glob::{self, Case};
-use crate::model::{Clause, Condition, ConditionEntry, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text};
+use crate::iam::glob::{self, Case};
+use crate::iam::model::{
+    Clause, Condition, ConditionEntry, Kind, Loc, Malformed, PolicyDoc, Principal, Statement, Text,
+};
 use crate::parse::{Member, Node, Value};
 use crate::pointer::{pointer_child, push_token};
 use crate::source::Span;

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::intrinsics::Template;
 use super::policy::resolved_texts;
-use crate::model::{Loc, PrincipalResource};
+use crate::iam::model::{Loc, PrincipalResource};
 use crate::parse::{Member, Node};
 use crate::pointer::{pointer_child, resource_pointer};
 

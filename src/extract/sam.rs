@@ -5,7 +5,7 @@
 
 use super::intrinsics::Template;
 use super::policy::build_policy;
-use crate::model::{Kind, Loc, Notice, PolicyDoc};
+use crate::iam::model::{Kind, Loc, Notice, PolicyDoc};
 use crate::parse::{Member, Node, Value};
 use crate::pointer::{pointer_child, resource_pointer};
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::intrinsics::Template;
-use crate::model::{PolicyDoc, Size, SizeQuota};
+use crate::iam::model::{PolicyDoc, Size, SizeQuota};
 use crate::parse::{Node, Value};
 use crate::pointer::unescape_token;
 

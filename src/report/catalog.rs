@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::catalog::{Action, Catalog, Service};
+use crate::iam::catalog::{Action, Catalog, Service};
 
 pub(crate) fn write_catalog_summary(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
     let actions: Vec<&Action> = catalog.services.iter().flat_map(Service::actions).collect();

@@ -5,8 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{DeferredErrors, FormatWriter, Region, Run, Totals, error_region, placed_notices};
-use crate::baseline::BaselineCounts;
+use super::{BaselineCounts, DeferredErrors, FormatWriter, Region, Run, Totals, error_region, placed_notices};
 use crate::error::ToolError;
 use crate::finding::Origin;
 use crate::lint::FileReport;

@@ -15,15 +15,32 @@ mod source_root;
 mod statistics;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use crate::baseline::BaselineCounts;
 use crate::error::ToolError;
 use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
 use crate::rules::{Rule, RuleSet};
 use crate::source::{LineCol, LineIndex, Span};
 use crate::suppress::Suppressed;
+
+/// What applying a baseline did to a run: part of what its report says.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct BaselineCounts {
+    /// Baseline entries no finding matched: fixed since.
+    pub fixed: usize,
+    /// Findings in the baseline, left out of the report, by rule (its index in the run's rule
+    /// set).
+    pub by_rule: BTreeMap<usize, usize>,
+}
+
+impl BaselineCounts {
+    /// Findings in the baseline, left out of the report.
+    pub(crate) fn baselined(&self) -> usize {
+        self.by_rule.values().sum()
+    }
+}
 
 pub(crate) use catalog::{write_actions, write_catalog_summary};
 pub(crate) use concise::error_line as plain_error_line;

@@ -11,9 +11,9 @@ use super::source_root::{ArtifactPath, SourceRoot};
 use super::{
     DeferredErrors, FormatWriter, Region, Run as ReportRun, Totals, error_region, message_in_context, placed_notices,
 };
-use crate::catalog::catalog;
 use crate::error::ToolError;
 use crate::finding::Finding;
+use crate::iam::catalog::catalog;
 use crate::lint::FileReport;
 use crate::rules::Rule;
 use crate::source::LineIndex;

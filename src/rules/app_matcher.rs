@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use super::hit::{Hit, code};
 use super::validator::Validator;
-use crate::model::AppFacts;
+use crate::iam::model::AppFacts;
 
 /// A test of a CDK app's cdk.json
 #[derive(Deserialize)]
@@ -63,7 +63,7 @@ impl Validator<'_> {
 mod tests {
     use super::super::pack::tests::rule_errors;
     use super::*;
-    use crate::model::Loc;
+    use crate::iam::model::Loc;
     use crate::source::Span;
 
     fn messages(body: &str) -> Vec<String> {

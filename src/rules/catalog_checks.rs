@@ -3,9 +3,9 @@
 
 use super::hit::{Hit, code};
 use super::validator::is_action_glob;
-use crate::catalog::{Service, catalog, nearest, without_placeholders};
-use crate::glob::has_wildcard;
-use crate::model::{Statement, Text};
+use crate::iam::catalog::{Service, catalog, nearest, without_placeholders};
+use crate::iam::glob::has_wildcard;
+use crate::iam::model::{Statement, Text};
 
 /// Every `Action`/`NotAction` element well-formed enough to look up, as (service, action).
 fn listed_actions(statement: &Statement) -> impl Iterator<Item = (&Text, &str, &str)> {

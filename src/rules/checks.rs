@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Kind, PolicyDoc, Statement};
+use crate::iam::model::{Kind, PolicyDoc, Statement};
 
 use super::hit::Hit;
 use super::validator::Params;

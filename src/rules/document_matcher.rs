@@ -11,9 +11,9 @@ use toml::Spanned;
 
 use super::hit::{Hit, code};
 use super::validator::{Validator, is_action_glob};
-use crate::catalog::without_placeholders;
-use crate::glob::{self, Case};
-use crate::model::{ConditionEntry, Effect, Loc, PolicyDoc, Statement};
+use crate::iam::catalog::without_placeholders;
+use crate::iam::glob::{self, Case};
+use crate::iam::model::{ConditionEntry, Effect, Loc, PolicyDoc, Statement};
 
 /// How a rule names "this policy's own ARN".
 const OWN_ARN: &str = "{self.arn}";

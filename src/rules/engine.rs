@@ -7,7 +7,7 @@ use super::matcher::Scope;
 use super::pack::{Logic, Rule};
 use super::rule_set::RuleSet;
 use crate::finding::Finding;
-use crate::model::{AppFacts, Kind, PolicyDoc, TemplateFacts};
+use crate::iam::model::{AppFacts, Kind, PolicyDoc, TemplateFacts};
 use crate::pointer::escape_token;
 
 /// The findings of every applicable rule on `doc`, one per rule and location.

@@ -2,7 +2,7 @@
 //! its message interpolates. Built-in checks and statement matchers both produce hits.
 
 use crate::finding::Severity;
-use crate::model::{Loc, Statement, Text};
+use crate::iam::model::{Loc, Statement, Text};
 
 /// How an element's text reads in a message.
 pub(crate) fn code(text: &str) -> String {

@@ -1,8 +1,8 @@
 //! The statement matcher vocabulary (DESIGN §5): a few tests over one statement, evaluated with
 //! IAM semantics through the model's action and resource sets.
 
-use crate::catalog::without_placeholders;
-use crate::model::{Effect, Loc, PolicyDoc, Statement, Text};
+use crate::iam::catalog::without_placeholders;
+use crate::iam::model::{Effect, Loc, PolicyDoc, Statement, Text};
 
 use super::hit::Hit;
 
@@ -224,7 +224,7 @@ fn action_elements(
             items
         }
         ActionTest::HasWildcard if !set.negated => {
-            set.clause.items.iter().filter(|i| crate::glob::has_wildcard(&i.text)).cloned().collect()
+            set.clause.items.iter().filter(|i| crate::iam::glob::has_wildcard(&i.text)).cloned().collect()
         }
         ActionTest::HasWildcard => Vec::new(),
         ActionTest::NotAction if set.negated => whole_clause(),
@@ -284,7 +284,9 @@ fn constrains_any(statement: &Statement, keys: &[String]) -> bool {
         let boolean_false = operator.ends_with("Bool") && !entry.values.iter().all(|v| v.eq_ignore_ascii_case("true"));
         !holds_without_key
             && !boolean_false
-            && keys.iter().any(|key| crate::glob::covers(key, &entry.key.text, crate::glob::Case::Insensitive))
+            && keys
+                .iter()
+                .any(|key| crate::iam::glob::covers(key, &entry.key.text, crate::iam::glob::Case::Insensitive))
     })
 }
 

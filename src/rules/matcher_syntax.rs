@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::matcher::{ActionTest, ConditionTest, PrincipalTest, ReportAt, ResourceTest, StatementMatcher};
 use super::validator::{Validator, is_action_glob};
-use crate::model::Effect;
+use crate::iam::model::Effect;
 
 /// A statement matcher: every test present must hold
 #[derive(Deserialize)]

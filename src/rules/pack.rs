@@ -16,7 +16,7 @@ use super::principal_matcher::{PrincipalMatcher, PrincipalTest, RawPrincipalMatc
 use super::validator::{Params, Validator, is_action_glob};
 use crate::error::ToolError;
 use crate::finding::Severity;
-use crate::model::Kind;
+use crate::iam::model::Kind;
 
 const DOCS_BASE: &str = "https://github.com/iam-lint/iam-lint/blob/main/docs/rules.md";
 

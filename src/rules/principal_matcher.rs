@@ -7,8 +7,8 @@ use toml::Spanned;
 
 use super::hit::{Hit, code};
 use super::validator::Validator;
-use crate::glob::{self, Case};
-use crate::model::{PrincipalResource, TemplateFacts};
+use crate::iam::glob::{self, Case};
+use crate::iam::model::{PrincipalResource, TemplateFacts};
 
 /// A test of a template's roles, users, groups and SAM functions
 #[derive(Deserialize)]
@@ -65,7 +65,7 @@ pub(crate) enum PrincipalTest {
     Attaches { arns: Vec<String>, except: Vec<String> },
     /// No permissions boundary (groups, which cannot have one, are left out): reported at
     /// the resource. With `only_where_required`, only in a template whose principals must
-    /// have one ([`crate::model::BoundaryRequirement`]).
+    /// have one ([`crate::iam::model::BoundaryRequirement`]).
     LacksBoundary { only_where_required: bool },
 }
 

@@ -9,10 +9,10 @@ use std::rc::Rc;
 use super::catalog_checks::is_arn_shaped;
 use super::hit::{Hit, code};
 use super::validator::Params;
-use crate::catalog::{AccessLevel, Action, ArnPattern, Service, catalog, without_placeholders};
 use crate::finding::Severity;
-use crate::glob::{self, Case, has_wildcard};
-use crate::model::{Effect, PolicyDoc, Statement, Text};
+use crate::iam::catalog::{AccessLevel, Action, ArnPattern, Service, catalog, without_placeholders};
+use crate::iam::glob::{self, Case, has_wildcard};
+use crate::iam::model::{Effect, PolicyDoc, Statement, Text};
 
 /// The catalog actions an action or glob names.
 type Expansion = Rc<[(&'static Service, &'static Action)]>;

@@ -4,7 +4,7 @@
 //! condition, any of them can assume the role.
 
 use super::hit::{Hit, code};
-use crate::model::{ConditionEntry, FederatedProvider, Statement};
+use crate::iam::model::{ConditionEntry, FederatedProvider, Statement};
 
 /// Providers whose subjects begin with a fixed claim name: a pattern that names nothing after
 /// it (`repo:*`) matches every subject the provider issues.
@@ -25,7 +25,7 @@ const WITHOUT_SUBJECT: [&str; 4] =
 /// condition, or with one every subject matches.
 pub(super) fn oidc_without_subject(statement: &Statement) -> Option<Hit> {
     let web_identity = statement.actions().is_some_and(|a| a.grants_any("sts:AssumeRoleWithWebIdentity"));
-    if !web_identity || statement.effect() != Some(crate::model::Effect::Allow) {
+    if !web_identity || statement.effect() != Some(crate::iam::model::Effect::Allow) {
         return None;
     }
     let mut providers = statement.federated_providers().filter(|p| !p.saml && !WITHOUT_SUBJECT.contains(&p.name));
@@ -95,7 +95,7 @@ fn matches_every(pattern: &str, provider: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Loc, Text};
+    use crate::iam::model::{Loc, Text};
     use crate::source::Span;
 
     fn entry(operator: &str, value: &str) -> ConditionEntry {

@@ -8,13 +8,22 @@ mod sources;
 
 use regex::Regex;
 
-use crate::catalog::days_since_epoch;
 use crate::finding::Finding;
-use crate::model::{Loc, Notice};
+use crate::iam::catalog::days_since_epoch;
+use crate::iam::model::{Loc, Notice};
 use crate::pointer::escape_token;
 use crate::rules::{Rule, RuleSet, interpolate};
+use crate::source::Source;
 
 pub(crate) use sources::template_suppressions;
+
+/// A config's `[[suppress]]` entries as linting takes them: in order (each file is given the
+/// places of those for its path), with the config file they are written in, where their own
+/// findings (S001, S002, expiry) are reported.
+pub(crate) struct ConfigSuppressions<'a> {
+    pub source: Source,
+    pub entries: Vec<&'a Suppression>,
+}
 
 /// Reasons shorter than this say nothing (cdk-nag requires as many).
 const MIN_REASON_CHARS: usize = 10;
@@ -120,7 +129,9 @@ impl Suppression {
         self.applies_to.iter().any(|entry| match (entry, self.dialect) {
             (AppliesTo::Regex(regex), _) => regex.is_match(&text),
             (AppliesTo::Nothing, _) => false,
-            (AppliesTo::Text(glob), Dialect::IamLint) => crate::glob::covers(glob, &text, crate::glob::Case::Sensitive),
+            (AppliesTo::Text(glob), Dialect::IamLint) => {
+                crate::iam::glob::covers(glob, &text, crate::iam::glob::Case::Sensitive)
+            }
             (AppliesTo::Text(exact), _) => *exact == text,
         })
     }
@@ -242,7 +253,7 @@ fn suppression_finding(rules: &RuleSet, index: usize, suppression: &Suppression)
         severity: rule.severity_override.unwrap_or(rule.severity),
         message: interpolate(&rule.message, &[("id", format!("`{}`", suppression.id))]),
         loc: suppression.loc.clone(),
-        kind: crate::model::Kind::Identity,
+        kind: crate::iam::model::Kind::Identity,
         element: suppression.id.clone(),
         located: None,
         anchor: suppression.loc.pointer.clone(),
@@ -259,7 +270,7 @@ pub(crate) fn today() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Kind;
+    use crate::iam::model::Kind;
     use crate::source::Span;
 
     fn suppression(id: &str) -> Suppression {

@@ -8,7 +8,7 @@
 use regex::Regex;
 
 use super::{AppliesTo, Dialect, Suppression};
-use crate::model::Loc;
+use crate::iam::model::Loc;
 use crate::parse::{Node, Value};
 use crate::pointer::{pointer_child, resource_pointer};
 

@@ -12,7 +12,7 @@ use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::finding::FailOn;
-use crate::model::{Effect, Kind};
+use crate::iam::model::{Effect, Kind};
 use crate::rules::{Check, PrincipalScope, ReportAt};
 
 /// The root schema of `T`, as committed: TOML has no null, so an optional key is its value's

@@ -53,7 +53,7 @@ fn every_document_validates(name: &str, documents: &[std::path::PathBuf]) {
 fn every_config_validates_and_a_misspelt_key_does_not() {
     let mut configs: Vec<_> =
         files_below(&repo().join("testdata/config")).into_iter().filter(|p| p.ends_with("iam-lint.toml")).collect();
-    configs.push(repo().join("src/config_starter.toml"));
+    configs.push(repo().join("src/app/config_starter.toml"));
     every_document_validates("iam-lint.schema.json", &configs);
     // And it is strict: a misspelt key is caught in the editor as iam-lint would catch it.
     let (schemas, index) = compiled("iam-lint.schema.json");

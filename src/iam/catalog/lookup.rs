@@ -2,7 +2,7 @@
 //! an action's resource types, whether a condition key exists, what was probably meant.
 
 use super::{Action, Catalog, Service};
-use crate::glob::{self, Case};
+use crate::iam::glob::{self, Case};
 
 /// An ARN template (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) as a glob in which
 /// each `${Variable}` is `*`, knowing what a variable cannot hold: the partition, region and
@@ -319,7 +319,7 @@ mod tests {
         /// matcher.
         #[test]
         fn expansion_agrees_with_brute_force(pattern in action_glob()) {
-            let reference = crate::glob::tests::matches;
+            let reference = crate::iam::glob::tests::matches;
             let mut expected: Vec<String> = Vec::new();
             for service in &catalog().services {
                 for action in service.actions() {

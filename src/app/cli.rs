@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::finding::FailOn;
-use crate::model::Kind;
+use crate::iam::model::Kind;
 use crate::read::MAX_FILE_SIZE_MIB;
 
 #[derive(Debug, Parser)]

@@ -11,18 +11,18 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::catalog::days_since_epoch;
 use crate::error::ToolError;
 use crate::error::io_reason;
 use crate::finding::FailOn;
 use crate::finding::Severity;
-use crate::model::Kind;
-use crate::model::Loc;
+use crate::iam::catalog::days_since_epoch;
+use crate::iam::model::Kind;
+use crate::iam::model::Loc;
 use crate::paths::{absolute, display_path};
 use crate::read::MAX_FILE_SIZE_MIB;
 use crate::rules::RuleSet;
 use crate::source::Span;
-use crate::suppress::{AppliesTo, Dialect, Suppression};
+use crate::suppress::{AppliesTo, ConfigSuppressions, Dialect, Suppression};
 
 /// The names a config file may have, in the order they are looked for in each directory.
 pub(crate) const CONFIG_NAMES: [&str; 2] = ["iam-lint.toml", ".iam-lint.toml"];
@@ -347,11 +347,17 @@ impl Config {
         self.exclude.is_match(&relative) || self.include.as_ref().is_some_and(|include| !include.is_match(&relative))
     }
 
-    /// The `[[suppress]]` entries for the file at `path`, with their index in the config.
-    pub(crate) fn suppressions_for(&self, path: &Path) -> Vec<(usize, &Suppression)> {
+    /// The `[[suppress]]` entries for the file at `path`, by their place in the config.
+    pub(crate) fn suppressions_for(&self, path: &Path) -> Vec<usize> {
         let Some(relative) = self.relative(path) else { return Vec::new() };
         let entries = self.suppress.iter().enumerate();
-        entries.filter(|(_, (paths, _))| paths.is_match(&relative)).map(|(i, (_, s))| (i, s)).collect()
+        entries.filter(|(_, (paths, _))| paths.is_match(&relative)).map(|(i, _)| i).collect()
+    }
+
+    /// Every `[[suppress]]` entry, in order: what [`Config::suppressions_for`] indexes.
+    pub(crate) fn suppressions(&self) -> ConfigSuppressions<'_> {
+        let entries = self.suppress.iter().map(|(_, suppression)| suppression).collect();
+        ConfigSuppressions { source: self.source(), entries }
     }
 
     /// The config file's text, for findings and notices about its suppressions.

@@ -5,8 +5,8 @@ use super::{Clause, Text};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::catalog::catalog;
-use crate::glob::{self, Case};
+use crate::iam::catalog::catalog;
+use crate::iam::glob::{self, Case};
 
 /// The actions a statement applies to.
 #[derive(Debug, Clone, Copy)]
@@ -157,7 +157,7 @@ impl<'a> ResourceSet<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Loc;
+    use crate::iam::model::Loc;
     use crate::source::Span;
     use proptest::prelude::*;
 
@@ -242,7 +242,7 @@ mod tests {
     fn universe() -> Vec<String> {
         ["iam", "s3", "sts"]
             .iter()
-            .filter_map(|prefix| crate::catalog::catalog().service(prefix))
+            .filter_map(|prefix| crate::iam::catalog::catalog().service(prefix))
             .flat_map(|s| s.actions().iter().map(move |a| format!("{}:{}", s.prefix, a.name)))
             .collect()
     }

@@ -12,7 +12,7 @@ use name_index::NameIndex;
 
 pub(crate) use lookup::{ArnPattern, nearest, without_placeholders};
 
-const TEXT: &str = include_str!("../../data/iam-catalog.txt");
+const TEXT: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iam-catalog.txt"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AccessLevel {

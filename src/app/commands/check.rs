@@ -7,17 +7,17 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{best_effort, load_rules};
-use crate::baseline::{Baseline, BaselineFilter, BaselineRecorder};
-use crate::catalog::catalog;
-use crate::cli::{CheckArgs, OutputFormat};
-use crate::config::{Config, find_config, load_config};
+use crate::app::baseline::{Baseline, BaselineFilter, BaselineRecorder};
+use crate::app::cli::{CheckArgs, OutputFormat};
+use crate::app::config::{Config, find_config, load_config};
+use crate::app::parameters::load_parameters;
 use crate::discover::{Discovery, Input, discover};
 use crate::error::ToolError;
 use crate::error::io_reason;
 use crate::finding::FailOn;
+use crate::iam::catalog::catalog;
 use crate::lint::{FileReport, LintOptions};
 use crate::lint_run::lint_all;
-use crate::parameters::load_parameters;
 use crate::paths::display_path;
 use crate::read::{DEFAULT_MAX_FILE_BYTES, read_stdin};
 use crate::report::{
@@ -97,6 +97,7 @@ impl Inputs {
         discovery.inputs.retain(|input| named(input) || !config.excludes(&input.path));
         for input in &mut discovery.inputs {
             input.kind = config.kind_of(&input.path);
+            input.config_suppressions = config.suppressions_for(&input.path);
         }
     }
 }
@@ -171,10 +172,11 @@ pub(super) fn check(args: CheckArgs, style: HumanStyle, io: &mut Io<'_>) -> Resu
     let mut sarif_options = None;
     let format = format_of(&args, style, &mut sarif_options)?;
     let mut output = ReportOutput::open(args.output.as_deref(), io.stdout)?;
+    let config_suppressions = config.as_ref().map(Config::suppressions);
     let options = LintOptions {
         kind: args.kind.map(Into::into),
         parameters: &parameters,
-        config: config.as_ref(),
+        config_suppressions: config_suppressions.as_ref(),
         parse_only: args.parse_only,
         max_file_bytes,
         ..LintOptions::with_rules(&rules, &discovery.assemblies)

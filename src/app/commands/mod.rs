@@ -9,11 +9,13 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 
-use crate::catalog::catalog;
-use crate::cli::{CatalogArgs, Cli, Command, CompletionsArgs, ExplainArgs, InitArgs, ManArgs, RulesArgs, RulesFormat};
-use crate::config::{CONFIG_NAMES, STARTER};
+use crate::app::cli::{
+    CatalogArgs, Cli, Command, CompletionsArgs, ExplainArgs, InitArgs, ManArgs, RulesArgs, RulesFormat,
+};
+use crate::app::config::{CONFIG_NAMES, STARTER};
 use crate::error::ToolError;
 use crate::error::io_reason;
+use crate::iam::catalog::catalog;
 use crate::paths::display_path;
 use crate::report::{self, HumanStyle};
 use crate::rules::RuleSet;

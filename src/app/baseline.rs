@@ -13,6 +13,7 @@ use crate::error::ToolError;
 use crate::error::io_reason;
 use crate::lint::FileReport;
 use crate::paths::{absolute, display_path};
+use crate::report::BaselineCounts;
 use crate::rules::RuleSet;
 
 const VERSION: u32 = 1;
@@ -49,23 +50,6 @@ fn key(root: &Path, file: &str) -> String {
 
 fn root_of(baseline: &Path) -> PathBuf {
     absolute(baseline).parent().map(Path::to_owned).unwrap_or_default()
-}
-
-/// What applying a baseline did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct BaselineCounts {
-    /// Baseline entries no finding matched: fixed since.
-    pub fixed: usize,
-    /// Findings in the baseline, left out of the report, by rule (its index in the run's rule
-    /// set).
-    pub by_rule: BTreeMap<usize, usize>,
-}
-
-impl BaselineCounts {
-    /// Findings in the baseline, left out of the report.
-    pub(crate) fn baselined(&self) -> usize {
-        self.by_rule.values().sum()
-    }
 }
 
 /// Records the findings of a run, file by file, for `--write-baseline`.
