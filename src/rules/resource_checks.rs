@@ -2,43 +2,13 @@
 //! `Resource: "*"` where an action takes ARNs (LP002), and ARNs no action of the statement can
 //! act on (G015).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
-
 use super::catalog_checks::is_arn_shaped;
 use super::hit::{Hit, code};
 use super::validator::Params;
 use crate::finding::Severity;
-use crate::iam::catalog::{AccessLevel, Action, ArnPattern, Service, catalog, without_placeholders};
+use crate::iam::catalog::{AccessLevel, Action, ArnPattern, Service, expansion, without_placeholders};
 use crate::iam::glob::{self, Case, has_wildcard};
 use crate::iam::model::{Effect, PolicyDoc, Statement, Text};
-
-/// The catalog actions an action or glob names.
-type Expansion = Rc<[(&'static Service, &'static Action)]>;
-
-/// Cached expansions are dropped past this many, so that memory does not grow with the files.
-const MAX_CACHED_EXPANSIONS: usize = 32_768;
-
-thread_local! {
-    /// Expansions of actions and globs, kept for the thread's whole run: policies repeat their
-    /// actions from file to file, and a glob such as `s3:*` names hundreds of actions.
-    static EXPANSIONS: RefCell<HashMap<String, Expansion>> = RefCell::new(HashMap::new());
-}
-
-fn expansion(pattern: &str) -> Expansion {
-    EXPANSIONS.with_borrow_mut(|cache| {
-        if let Some(known) = cache.get(pattern) {
-            return known.clone();
-        }
-        if cache.len() >= MAX_CACHED_EXPANSIONS {
-            cache.clear();
-        }
-        let expanded: Expansion = catalog().expand(pattern).into();
-        cache.insert(pattern.to_owned(), expanded.clone());
-        expanded
-    })
-}
 
 fn matches_any(globs: Option<&Vec<String>>, service: &Service, action: &Action) -> bool {
     let Some(globs) = globs.filter(|globs| !globs.is_empty()) else { return false };
@@ -96,6 +66,7 @@ fn wildcard_resources_of(statement: &Statement, params: &Params) -> Vec<Hit> {
         // List-level actions, and only where an ARN is certainly expected.
         let glob = has_wildcard(&item.text);
         let offending: Vec<(&Service, &Action)> = expansion(&item.text)
+            .actions
             .iter()
             .copied()
             .filter(|(service, action)| {
@@ -166,6 +137,7 @@ fn type_mismatches_of(statement: &Statement) -> Vec<Hit> {
     let mut all_known = true;
     for item in &actions.items {
         let expanded = expansion(&item.text);
+        let expanded = &expanded.actions;
         // An unknown action (G007/G008): what it acts on is unknown.
         all_known &= !expanded.is_empty();
         if !expanded.is_empty() && expanded.iter().all(|(_, action)| action.takes_no_resource()) {

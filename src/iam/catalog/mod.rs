@@ -3,6 +3,7 @@
 //! `scripts/update-catalog` into `data/iam-catalog.txt` (format described there). Parsed once,
 //! on first use, borrowing its strings from the embedded text.
 
+mod expansions;
 mod lookup;
 mod name_index;
 
@@ -10,6 +11,7 @@ use std::sync::OnceLock;
 
 use name_index::NameIndex;
 
+pub(crate) use expansions::expansion;
 pub(crate) use lookup::{ArnPattern, nearest, without_placeholders};
 
 const TEXT: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iam-catalog.txt"));

@@ -2,10 +2,8 @@
 //! semantics: globs, case rules (actions ignore case, ARNs do not) and `Not*` as complement.
 
 use super::{Clause, Text};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::iam::catalog::catalog;
+use crate::iam::catalog::expansion;
 use crate::iam::glob::{self, Case};
 
 /// The actions a statement applies to.
@@ -26,32 +24,15 @@ impl<'a> ActionSet<'a> {
         self.clause.items.iter().any(|item| glob::covers(&item.text, action, Case::Insensitive)) != self.negated
     }
 
-    /// The real actions `pattern` names, written `service:Action`; empty when the catalog
-    /// knows none (a made-up action in a custom pack), and the answers fall back to globs.
-    fn real_actions(pattern: &str) -> Arc<[String]> {
-        // The patterns come from rule packs, a handful, asked about for every statement.
-        static MEMO: OnceLock<Mutex<HashMap<String, Arc<[String]>>>> = OnceLock::new();
-        let memo = MEMO.get_or_init(Default::default);
-        let key = pattern.to_ascii_lowercase();
-        if let Some(found) = memo.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
-            return found.clone();
-        }
-        let expanded: Arc<[String]> = catalog()
-            .expand(pattern)
-            .into_iter()
-            .map(|(service, action)| format!("{}:{}", service.prefix, action.name))
-            .collect();
-        memo.lock().unwrap_or_else(PoisonError::into_inner).insert(key, expanded.clone());
-        expanded
-    }
-
     /// Does it apply to at least one action matching `pattern`? Exact over the catalog's
     /// actions; for actions it does not know, `NotAction` is taken to reach the pattern unless
     /// one listed glob excludes all of it.
     pub(crate) fn grants_any(&self, pattern: &str) -> bool {
-        let real = Self::real_actions(pattern);
-        if !real.is_empty() {
-            return real.iter().any(|action| self.grants(action));
+        // Exact over the real actions `pattern` names; a made-up action (in a custom pack)
+        // names none, and the answer falls back to globs.
+        let real = expansion(pattern);
+        if !real.actions.is_empty() {
+            return real.names().iter().any(|action| self.grants(action));
         }
         if self.negated {
             !self.clause.items.iter().any(|item| glob::covers(&item.text, pattern, Case::Insensitive))
@@ -63,9 +44,9 @@ impl<'a> ActionSet<'a> {
     /// Does it apply to every action matching `pattern`? Exact over the catalog's actions, as
     /// [`Self::grants_any`].
     pub(crate) fn grants_all(&self, pattern: &str) -> bool {
-        let real = Self::real_actions(pattern);
-        if !real.is_empty() {
-            return real.iter().all(|action| self.grants(action));
+        let real = expansion(pattern);
+        if !real.actions.is_empty() {
+            return real.names().iter().all(|action| self.grants(action));
         }
         if self.negated {
             !self.clause.items.iter().any(|item| glob::intersects(&item.text, pattern, Case::Insensitive))
